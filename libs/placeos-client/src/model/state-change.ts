@@ -1,0 +1,25 @@
+import type { JsonValue } from './json';
+
+/**
+ * One status key of one module slot changed (or was re-read after a (re)bind).
+ * The slot coordinates are what the binding was made with; `moduleId` is the module that held
+ * that slot when the change was received.
+ */
+export interface StateChange {
+  systemId: string;
+  moduleName: string;
+  index: number;
+  moduleId?: string;
+  key: string;
+  /** The parsed JSON value; `null` means the key was deleted. */
+  value: JsonValue;
+  /**
+   * True when PlaceOS sent text that is not valid JSON: `value` then holds that raw text as a
+   * string, so it can be published as a JSON string rather than as broken JSON.
+   */
+  invalidJson?: boolean;
+  /** Unix milliseconds when the bridge received the change. */
+  receivedAt: number;
+  /** True for the value sent right after a (re)bind: a resync, not necessarily a change. */
+  resync: boolean;
+}

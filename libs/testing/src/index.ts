@@ -1,0 +1,5 @@
+export { freePort } from './free-port';
+export { preferredBrokerKind, startTestBroker } from './test-broker';
+export type { TestBroker, TestBrokerKind } from './test-broker';
+export { MqttRecorder } from './mqtt-recorder';
+export type { RecordedMessage } from './mqtt-recorder';
