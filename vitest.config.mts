@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['{apps,libs,test}/**/*.{spec,e2e-spec}.ts'],
     environment: 'node',
+    setupFiles: ['./test/setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,

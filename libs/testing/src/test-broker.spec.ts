@@ -1,9 +1,15 @@
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MqttRecorder } from './mqtt-recorder';
-import { type TestBroker, type TestBrokerKind, preferredBrokerKind, startTestBroker } from './test-broker';
+import {
+  type TestBroker,
+  type TestBrokerKind,
+  preferredBrokerKind,
+  startTestBroker,
+} from './test-broker';
 
-const kinds: TestBrokerKind[] = preferredBrokerKind() === 'mosquitto' ? ['mosquitto', 'aedes'] : ['aedes'];
+const kinds: TestBrokerKind[] =
+  preferredBrokerKind() === 'mosquitto' ? ['mosquitto', 'aedes'] : ['aedes'];
 
 describe.each(kinds)('test broker (%s)', (kind) => {
   let broker: TestBroker | undefined;

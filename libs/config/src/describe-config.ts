@@ -1,0 +1,52 @@
+import type { BridgeConfig } from './bridge-config';
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password) {
+      parsed.username = '';
+      parsed.password = '';
+    }
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '[unparseable URL]';
+  }
+}
+
+/** A summary of the configuration that is safe to log: no secret, no credential in a URL. */
+export function describeConfig(config: BridgeConfig): Record<string, unknown> {
+  return {
+    placeos: {
+      url: redactUrl(config.placeos.url),
+      auth: config.placeos.apiKey ? 'api-key' : 'oauth-password',
+      hostHeader: config.placeos.hostHeader,
+      hierarchy: config.placeos.hierarchy,
+      zones: config.placeos.zones,
+    },
+    brokers: config.brokers.map((b) => ({
+      id: b.id,
+      url: redactUrl(b.url),
+      clientId: b.clientId,
+      qos: b.qos,
+      retain: b.retain,
+      profile: b.profile,
+      tls: {
+        ca: !!b.tls.ca,
+        clientCert: !!b.tls.cert,
+        rejectUnauthorized: b.tls.rejectUnauthorized,
+      },
+      secret: b.secret ? 'configured' : 'generated',
+    })),
+    http: {
+      port: config.http.port,
+      adminApi: config.http.adminToken ? 'enabled' : 'disabled (no ADMIN_TOKEN)',
+    },
+    rulesDb:
+      config.rulesDb.kind === 'sqlite'
+        ? config.rulesDb
+        : { kind: 'postgres', url: redactUrl(config.rulesDb.url) },
+    payloadTimeUnit: config.payloadTimeUnit,
+    shard: config.shard,
+    instanceId: config.instanceId,
+  };
+}

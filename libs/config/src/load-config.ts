@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { BrokerEntry } from './broker-entry';
+import type { BridgeConfig, BrokerConfig, LogLevel, RulesDbConfig } from './bridge-config';
+import { readBrokersFile } from './brokers-file';
+import { ConfigError } from './config-error';
+import { Environment } from './environment';
+
+export const DEFAULT_HIERARCHY = ['org', 'building', 'level', 'area'];
+export const DEFAULT_BROKER_ID = 'default';
+
+/** Which message to show when several rules fail for one variable: the most basic one. */
+const CONSTRAINT_PRIORITY = [
+  'isDefined',
+  'isInt',
+  'isBoolean',
+  'isIn',
+  'isUrl',
+  'matches',
+  'isString',
+];
+
+function problemsOf(env: Environment): string[] {
+  const problems: string[] = [];
+  for (const error of validateSync(env, { skipMissingProperties: false })) {
+    // One message per variable is enough; a missing value is reported as missing, not as malformed.
+    const constraints = error.constraints ?? {};
+    const first = CONSTRAINT_PRIORITY.find((name) => constraints[name] !== undefined);
+    const message = first ? constraints[first] : Object.values(constraints)[0];
+    if (message !== undefined) problems.push(message);
+  }
+  return problems;
+}
+
+function crossFieldProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  const grant = [env.PLACEOS_USERNAME, env.PLACEOS_PASSWORD, env.PLACEOS_CLIENT_ID];
+  const someGrant = grant.some((v) => v !== undefined);
+  if (!env.PLACEOS_API_KEY && !someGrant) {
+    problems.push(
+      'PlaceOS credentials are required: set PLACEOS_API_KEY, or PLACEOS_USERNAME + PLACEOS_PASSWORD + PLACEOS_CLIENT_ID (password grant)',
+    );
+  } else if (!env.PLACEOS_API_KEY && grant.some((v) => v === undefined)) {
+    const missing = ['PLACEOS_USERNAME', 'PLACEOS_PASSWORD', 'PLACEOS_CLIENT_ID'].filter(
+      (_name, i) => grant[i] === undefined,
+    );
+    problems.push(`the OAuth2 password grant also needs ${missing.join(', ')}`);
+  }
+  const hierarchy = env.PLACEOS_HIERARCHY;
+  if (hierarchy && new Set(hierarchy).size !== hierarchy.length) {
+    problems.push('PLACEOS_HIERARCHY must not repeat a tag');
+  }
+  const count = env.SHARD_COUNT ?? 1;
+  const index = env.SHARD_INDEX ?? 0;
+  if (Number.isInteger(count) && Number.isInteger(index) && index >= count) {
+    problems.push(`SHARD_INDEX (${index}) must be less than SHARD_COUNT (${count})`);
+  }
+  if ((env.MQTT_CERT_FILE === undefined) !== (env.MQTT_KEY_FILE === undefined)) {
+    problems.push(
+      'MQTT_CERT_FILE and MQTT_KEY_FILE must be set together (client certificate and its key)',
+    );
+  }
+  return problems;
+}
+
+function parseProtocolVersion(value: unknown): 'auto' | 5 | 4 {
+  if (value === 5 || value === '5') return 5;
+  if (value === 4 || value === '4') return 4;
+  return 'auto';
+}
+
+function rulesDb(value: string | undefined): RulesDbConfig {
+  const raw = value ?? 'sqlite:./data/rules.db';
+  return raw.startsWith('sqlite:')
+    ? { kind: 'sqlite', path: raw.slice('sqlite:'.length) }
+    : { kind: 'postgres', url: raw };
+}
+
+function clientIdFor(
+  template: string | undefined,
+  fallback: string,
+  instanceId: string,
+  shardIndex: number,
+): string {
+  return (template ?? fallback)
+    .replaceAll('{instance}', instanceId)
+    .replaceAll('{shard}', String(shardIndex));
+}
+
+function fromEntry(entry: BrokerEntry, instanceId: string, shardIndex: number): BrokerConfig {
+  const read = (path?: string) => (path ? readFileSync(path) : undefined);
+  return {
+    id: entry.id,
+    url: entry.url,
+    username: entry.username,
+    password: entry.password,
+    clientId: clientIdFor(
+      entry.clientId,
+      `placeos-bridge-{instance}-${entry.id}`,
+      instanceId,
+      shardIndex,
+    ),
+    qos: entry.qos ?? 1,
+    retain: entry.retain ?? true,
+    protocolVersion: parseProtocolVersion(entry.protocolVersion),
+    tls: {
+      ca: read(entry.caFile),
+      cert: read(entry.certFile),
+      key: read(entry.keyFile),
+      rejectUnauthorized: entry.rejectUnauthorized ?? true,
+    },
+    secret: entry.secret,
+    profile: entry.profile ?? 'generic',
+    topicPrefix: entry.topicPrefix,
+    topicTemplate: entry.topicTemplate,
+    statusTopic: entry.statusTopic,
+    outboxMaxTopics: entry.outboxMaxTopics,
+    limits: { ...entry.limits },
+  };
+}
+
+/**
+ * Validates the whole environment at once and builds the typed configuration.
+ * Throws one ConfigError listing every problem, so an operator fixes them in one go.
+ */
+export function loadBridgeConfig(raw: NodeJS.ProcessEnv): BridgeConfig {
+  const env = plainToInstance(Environment, { ...raw }, { excludeExtraneousValues: false });
+  const problems = [...problemsOf(env), ...crossFieldProblems(env)];
+
+  const instanceId = env.INSTANCE_ID ?? raw.POD_NAME ?? raw.HOSTNAME ?? hostname();
+  const shardIndex = env.SHARD_INDEX ?? 0;
+  let fileEntries: BrokerEntry[] = [];
+  if (env.BROKERS_FILE !== undefined && problems.every((p) => !p.startsWith('BROKERS_FILE'))) {
+    const result = readBrokersFile(env.BROKERS_FILE, raw);
+    fileEntries = result.entries;
+    problems.push(...result.problems);
+  }
+  if (env.MQTT_URL !== undefined && fileEntries.some((e) => e.id === DEFAULT_BROKER_ID)) {
+    problems.push(`BROKERS_FILE: broker id "${DEFAULT_BROKER_ID}" is taken by MQTT_URL`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const brokers: BrokerConfig[] = [];
+  if (env.MQTT_URL !== undefined) {
+    brokers.push(
+      fromEntry(
+        {
+          id: DEFAULT_BROKER_ID,
+          url: env.MQTT_URL,
+          username: env.MQTT_USERNAME,
+          password: env.MQTT_PASSWORD,
+          clientId: env.MQTT_CLIENT_ID,
+          qos: env.MQTT_QOS as 0 | 1 | 2 | undefined,
+          retain: env.MQTT_RETAIN,
+          protocolVersion: env.MQTT_PROTOCOL_VERSION as 'auto' | '5' | '4' | undefined,
+          caFile: env.MQTT_CA_FILE,
+          certFile: env.MQTT_CERT_FILE,
+          keyFile: env.MQTT_KEY_FILE,
+          rejectUnauthorized: env.MQTT_REJECT_UNAUTHORIZED,
+          secret: env.MQTT_SECRET,
+          profile: env.MQTT_PROFILE as BrokerConfig['profile'] | undefined,
+          topicPrefix: env.MQTT_TOPIC_PREFIX,
+          topicTemplate: env.MQTT_TOPIC_TEMPLATE,
+          limits: { maxMessagesPerSecond: env.MQTT_MAX_MESSAGES_PER_SECOND },
+        },
+        instanceId,
+        shardIndex,
+      ),
+    );
+    brokers[0].clientId = clientIdFor(
+      env.MQTT_CLIENT_ID,
+      'placeos-bridge-{instance}',
+      instanceId,
+      shardIndex,
+    );
+  }
+  brokers.push(...fileEntries.map((entry) => fromEntry(entry, instanceId, shardIndex)));
+
+  return {
+    placeos: {
+      url: env.PLACEOS_URL.replace(/\/+$/, ''),
+      apiKey: env.PLACEOS_API_KEY,
+      oauth:
+        env.PLACEOS_API_KEY === undefined && env.PLACEOS_USERNAME !== undefined
+          ? {
+              username: env.PLACEOS_USERNAME,
+              password: env.PLACEOS_PASSWORD ?? '',
+              clientId: env.PLACEOS_CLIENT_ID ?? '',
+              clientSecret: env.PLACEOS_CLIENT_SECRET,
+            }
+          : undefined,
+      hostHeader: env.PLACEOS_HOST_HEADER,
+      hierarchy: env.PLACEOS_HIERARCHY ?? DEFAULT_HIERARCHY,
+      zones: env.PLACEOS_ZONES ?? [],
+      topologyPollMs: env.PLACEOS_TOPOLOGY_POLL_MS ?? 30_000,
+      keyPollMs: env.PLACEOS_KEY_POLL_MS ?? 60_000,
+      requestTimeoutMs: env.PLACEOS_REQUEST_TIMEOUT_MS ?? 10_000,
+    },
+    brokers,
+    http: { port: env.HTTP_PORT ?? 3000, adminToken: env.ADMIN_TOKEN },
+    rulesDb: rulesDb(env.RULES_DB),
+    payloadTimeUnit: env.PAYLOAD_TIME_UNIT ?? 'ms',
+    shard: { index: shardIndex, count: env.SHARD_COUNT ?? 1 },
+    logLevel: (env.LOG_LEVEL ?? 'info') as LogLevel,
+    instanceId,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+  };
+}

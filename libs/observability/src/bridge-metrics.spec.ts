@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { BridgeMetrics } from './bridge-metrics';
+
+describe('BridgeMetrics', () => {
+  it('renders Prometheus text with refreshed gauges and survives a failing source', async () => {
+    const metrics = new BridgeMetrics({ defaultMetrics: true });
+    let connected = 0;
+    metrics.onCollect(() => metrics.brokerConnected.set({ broker: 'default' }, connected));
+    metrics.onCollect(() => {
+      throw new Error('source down');
+    });
+    metrics.published.inc({ broker: 'default', kind: 'state' }, 3);
+    connected = 1;
+    const text = await metrics.render();
+    expect(text).toContain(
+      'placeos_bridge_messages_published_total{broker="default",kind="state"} 3',
+    );
+    expect(text).toContain('placeos_bridge_broker_connected{broker="default"} 1');
+    expect(text).toContain('placeos_bridge_process_resident_memory_bytes');
+  });
+});

@@ -1,0 +1,2 @@
+// Nest and class-transformer read decorator metadata through the Reflect API polyfill.
+import 'reflect-metadata';
