@@ -1,18 +1,19 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { Module, Controller, Get, Injectable } from '@nestjs/common';
+import { ConfigError, loadBridgeConfig } from '@app/config';
+import { loadEnvFile } from './load-env-file';
 
-@Injectable()
-class Dep { v() { return 1; } }
-@Controller()
-class C { constructor(private readonly d: Dep) {} @Get('x') x() { return { v: this.d.v() }; } }
-@Module({ controllers: [C], providers: [Dep] })
-export class AppModule {}
-
-async function main() {
-  const app = await NestFactory.create(AppModule);
-  await app.listen(0);
-  console.log('up', await app.getUrl());
-  await app.close();
+function main(): void {
+  loadEnvFile();
+  try {
+    loadBridgeConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // One clear message and no stack trace: the operator's mistake, not a bug.
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
 }
-void main();
+
+main();

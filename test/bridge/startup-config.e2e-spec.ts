@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+
+describe('bridge start-up with a bad environment', () => {
+  it('prints one message naming every problem and exits non-zero, without a stack trace', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'apps/bridge/src/main.ts'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        MQTT_URL: 'mqtt://127.0.0.1:1',
+        MQTT_QOS: '7',
+        PLACEOS_API_KEY: 'abcdef0123456789.key',
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration (2 problems)');
+    expect(result.stderr).toContain('PLACEOS_URL is required');
+    expect(result.stderr).toContain('MQTT_QOS must be 0, 1 or 2 (got "7")');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe('');
+  });
+});
