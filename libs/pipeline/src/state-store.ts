@@ -1,5 +1,12 @@
 import type { JsonValue, StateChange } from '@app/placeos-client';
 
+/** A module slot in a system, as PlaceOS addresses bindings: `(system, module name, index)`. */
+export interface SlotRef {
+  systemId: string;
+  moduleName: string;
+  index: number;
+}
+
 export interface StoredState {
   value: JsonValue;
   invalidJson: boolean;
@@ -7,28 +14,34 @@ export interface StoredState {
   receivedAt: number;
 }
 
+interface SlotEntry {
+  slot: SlotRef;
+  keys: Map<string, StoredState>;
+}
+
+const slotId = (slot: SlotRef) => `${slot.systemId}\u0000${slot.moduleName}\u0000${slot.index}`;
+
 /**
- * The current value of every bound status key, per module. PlaceOS keeps state per module, so
- * a module that sits in several systems is stored once and published under each system.
- * Everything that re-publishes (rule changes, topic moves, broker reconnects) reads from here.
+ * The current value of every bound status key, per module slot. PlaceOS reports values per
+ * binding slot, and after a rename or re-order it remaps a slot to another module before our
+ * topology poll can know it; keeping values by slot (not by module id) attributes every value
+ * to exactly what PlaceOS said it belongs to. Everything that re-publishes reads from here.
  */
 export class StateStore {
-  private readonly modules = new Map<string, Map<string, StoredState>>();
+  private readonly slots = new Map<string, SlotEntry>();
   private count = 0;
 
   /** Records a change; returns false when it carries exactly what is already stored. */
-  apply(
-    moduleId: string,
-    change: Pick<StateChange, 'key' | 'value' | 'invalidJson' | 'receivedAt'>,
-  ): boolean {
-    let keys = this.modules.get(moduleId);
-    if (!keys) {
-      keys = new Map();
-      this.modules.set(moduleId, keys);
+  apply(slot: SlotRef, change: Pick<StateChange, 'key' | 'value' | 'invalidJson' | 'receivedAt'>): boolean {
+    const id = slotId(slot);
+    let entry = this.slots.get(id);
+    if (!entry) {
+      entry = { slot: { systemId: slot.systemId, moduleName: slot.moduleName, index: slot.index }, keys: new Map() };
+      this.slots.set(id, entry);
     }
-    const previous = keys.get(change.key);
+    const previous = entry.keys.get(change.key);
     if (!previous) this.count++;
-    keys.set(change.key, {
+    entry.keys.set(change.key, {
       value: change.value,
       invalidJson: change.invalidJson ?? false,
       receivedAt: change.receivedAt,
@@ -36,23 +49,29 @@ export class StateStore {
     return !previous || !sameJson(previous.value, change.value);
   }
 
-  get(moduleId: string, key: string): StoredState | undefined {
-    return this.modules.get(moduleId)?.get(key);
+  get(slot: SlotRef, key: string): StoredState | undefined {
+    return this.slots.get(slotId(slot))?.keys.get(key);
   }
 
-  keysOf(moduleId: string): ReadonlyMap<string, StoredState> {
-    return this.modules.get(moduleId) ?? EMPTY;
+  keysOf(slot: SlotRef): ReadonlyMap<string, StoredState> {
+    return this.slots.get(slotId(slot))?.keys ?? EMPTY;
   }
 
-  moduleIds(): IterableIterator<string> {
-    return this.modules.keys();
+  /** Every slot with stored values. */
+  *entries(): Generator<[SlotRef, ReadonlyMap<string, StoredState>]> {
+    for (const entry of this.slots.values()) yield [entry.slot, entry.keys];
   }
 
-  removeModule(moduleId: string): void {
-    const keys = this.modules.get(moduleId);
-    if (!keys) return;
-    this.count -= keys.size;
-    this.modules.delete(moduleId);
+  /** Forgets the slots `keep` rejects (they no longer exist in PlaceOS). */
+  prune(keep: (slot: SlotRef) => boolean): number {
+    let removed = 0;
+    for (const [id, entry] of this.slots) {
+      if (keep(entry.slot)) continue;
+      this.count -= entry.keys.size;
+      this.slots.delete(id);
+      removed++;
+    }
+    return removed;
   }
 
   get size(): number {

@@ -3,3 +3,18 @@ export * from './model/place-models';
 export * from './model/topology';
 export * from './model/state-change';
 export * from './model/topology-change';
+export { CoalescingQueue } from './queue/coalescing-queue';
+export type { QueueLease } from './queue/coalescing-queue';
+export { shardOf } from './topology/shard';
+export { diffTopology } from './topology/topology-diff';
+export { PlaceOsAuthError, PlaceOsResponseError } from './auth/placeos-auth-error';
+export type { CredentialKind } from './auth/placeos-auth-error';
+export { PlaceOsClient } from './client/placeos-client';
+export type { PlaceOsClientOptions, PlaceOsStatus } from './client/placeos-client-options';
+export {
+  PLACEOS_STATE_EVENT,
+  PLACEOS_TOPOLOGY_EVENT,
+  PlaceOsTransport,
+} from './transport/placeos-transport';
+export type { PlaceOsTransportOptions } from './transport/placeos-transport';
+export { PlaceOsContext } from './transport/placeos-context';

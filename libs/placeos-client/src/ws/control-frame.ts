@@ -78,7 +78,7 @@ export function parseControlFrame(text: string): ControlFrame {
       return {
         kind: 'notify',
         id,
-        value: parsed.value === undefined ? null : (parsed.value),
+        value: parsed.value === undefined ? null : parsed.value,
         invalidJson: false,
         meta: readMeta(parsed.meta),
       };

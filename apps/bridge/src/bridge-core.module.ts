@@ -1,0 +1,131 @@
+import { BRIDGE_VIEW, type BridgeView, RULES_STORE } from '@app/admin-api';
+import { type BridgeConfig } from '@app/config';
+import { READINESS_PROBES, type ReadinessProbe } from '@app/health';
+import { BrokerConnection } from '@app/mqtt-publisher';
+import { BridgeMetrics } from '@app/observability';
+import { PlaceOsClient } from '@app/placeos-client';
+import {
+  BRIDGE_PIPELINE,
+  BridgePipeline,
+  type BrokerTarget,
+  DeliveryLedger,
+  DeliveryPlanner,
+  DeliverySink,
+  PrivacyInterceptor,
+  PublishInterceptor,
+  StateEventsController,
+  StateStore,
+} from '@app/pipeline';
+import { RuleSet } from '@app/privacy';
+import { openRulesStore, type RulesStore } from '@app/rules-store';
+import { TopicMapper } from '@app/topics';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { BridgeLifecycle } from './bridge-lifecycle';
+import { BROKER_CONNECTIONS, BROKER_TARGETS, PLACEOS_CLIENT } from './bridge-tokens';
+import { readinessProbes } from './readiness-probes';
+
+type Connections = Map<string, BrokerConnection>;
+
+/**
+ * Builds the bridge from its libraries: the PlaceOS client, one connection per broker, the
+ * rules store, and the pipeline between them. Global, so the admin API and health modules
+ * can inject what they need.
+ */
+@Global()
+@Module({})
+export class BridgeCoreModule {
+  static forRoot(config: BridgeConfig, logger: Logger): DynamicModule {
+    return {
+      module: BridgeCoreModule,
+      controllers: [StateEventsController],
+      providers: [
+        PrivacyInterceptor,
+        PublishInterceptor,
+        BridgeLifecycle,
+        {
+          provide: RULES_STORE,
+          useFactory: () => openRulesStore(config.rulesDb, { logger: logger.child({ component: 'rules-store' }) }),
+        },
+        {
+          provide: PLACEOS_CLIENT,
+          useFactory: () =>
+            new PlaceOsClient({
+              ...config.placeos,
+              shard: config.shard,
+              logger: logger.child({ component: 'placeos' }),
+            }),
+        },
+        {
+          provide: BROKER_CONNECTIONS,
+          useFactory: (): Connections =>
+            new Map(
+              config.brokers.map((broker) => [
+                broker.id,
+                new BrokerConnection(broker, {
+                  instanceId: config.instanceId,
+                  logger: logger.child({ component: 'broker', broker: broker.id }),
+                }),
+              ]),
+            ),
+        },
+        {
+          provide: BROKER_TARGETS,
+          inject: [RULES_STORE],
+          useFactory: async (store: RulesStore): Promise<BrokerTarget[]> =>
+            Promise.all(
+              config.brokers.map(async (broker) => ({
+                id: broker.id,
+                // A broker without a configured secret gets a generated one that the store
+                // keeps, so its hashes stay the same across restarts.
+                secret: broker.secret ?? (await store.brokerSecret(broker.id)),
+                rewrite: { topicPrefix: broker.topicPrefix, topicTemplate: broker.topicTemplate },
+              })),
+            ),
+        },
+        {
+          provide: BRIDGE_PIPELINE,
+          inject: [BROKER_TARGETS, BROKER_CONNECTIONS, PLACEOS_CLIENT, BridgeMetrics],
+          useFactory: (
+            targets: BrokerTarget[],
+            connections: Connections,
+            client: PlaceOsClient,
+            metrics: BridgeMetrics,
+          ) => {
+            const ledger = new DeliveryLedger();
+            const pipelineLogger = logger.child({ component: 'pipeline' });
+            return new BridgePipeline({
+              mapper: new TopicMapper({ hierarchy: config.placeos.hierarchy }),
+              store: new StateStore(),
+              ledger,
+              planner: new DeliveryPlanner(targets, {
+                hierarchy: config.placeos.hierarchy,
+                timeUnit: config.payloadTimeUnit,
+              }),
+              sink: new DeliverySink(connections, ledger, metrics, pipelineLogger),
+              metrics,
+              logger: pipelineLogger,
+              topology: () => client.topology,
+            });
+          },
+        },
+        {
+          provide: BRIDGE_VIEW,
+          inject: [BRIDGE_PIPELINE, BROKER_CONNECTIONS],
+          useFactory: (pipeline: BridgePipeline, connections: Connections): BridgeView => ({
+            brokers: () => [...connections.values()].map((c) => c.status()),
+            preview: (topic, value, rules) =>
+              Promise.resolve(pipeline.preview(topic, value, RuleSet.compile(rules))),
+          }),
+        },
+        {
+          provide: READINESS_PROBES,
+          inject: [PLACEOS_CLIENT, BROKER_CONNECTIONS, RULES_STORE],
+          useFactory: (client: PlaceOsClient, connections: Connections, store: RulesStore): ReadinessProbe[] =>
+            readinessProbes(client, connections, store),
+        },
+      ],
+      exports: [RULES_STORE, BRIDGE_VIEW, BRIDGE_PIPELINE, PLACEOS_CLIENT, BROKER_CONNECTIONS, READINESS_PROBES],
+    };
+  }
+}

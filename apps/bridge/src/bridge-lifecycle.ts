@@ -1,0 +1,92 @@
+import { RULES_STORE } from '@app/admin-api';
+import { type BridgeConfig, InjectBridgeConfig } from '@app/config';
+import type { BrokerConnection } from '@app/mqtt-publisher';
+import { BridgeMetrics, ROOT_LOGGER } from '@app/observability';
+import type { PlaceOsClient } from '@app/placeos-client';
+import { BRIDGE_PIPELINE, type BridgePipeline, RulesWatcher } from '@app/pipeline';
+import type { RulesStore } from '@app/rules-store';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Logger } from 'pino';
+import { BROKER_CONNECTIONS, PLACEOS_CLIENT } from './bridge-tokens';
+
+/**
+ * Starts and stops the bridge's moving parts in the right order. Start: rules in effect before
+ * any event, then brokers (each re-publishes current state on every connect). Stop: Nest has
+ * already closed the PlaceOS transport (no more events); flush each broker, publish `offline`,
+ * disconnect, close the store.
+ */
+@Injectable()
+export class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private watcher: RulesWatcher | undefined;
+  private readonly logger: Logger;
+
+  constructor(
+    @Inject(BRIDGE_PIPELINE) private readonly pipeline: BridgePipeline,
+    @Inject(BROKER_CONNECTIONS) private readonly connections: Map<string, BrokerConnection>,
+    @Inject(RULES_STORE) private readonly store: RulesStore,
+    @Inject(PLACEOS_CLIENT) private readonly client: PlaceOsClient,
+    @InjectBridgeConfig() private readonly config: BridgeConfig,
+    @Inject(ROOT_LOGGER) rootLogger: Logger,
+    private readonly metrics: BridgeMetrics,
+  ) {
+    this.logger = rootLogger.child({ component: 'lifecycle' });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.collectGauges();
+    this.watcher = new RulesWatcher(this.store, (rules) => this.pipeline.applyRules(rules), this.logger);
+    await this.watcher.start();
+    for (const connection of this.connections.values()) {
+      connection.onConnected(({ reconnect }) => {
+        this.logger.info({ broker: connection.id, reconnect }, 'broker connected: re-publishing current state');
+        this.pipeline
+          .republish({ brokers: [connection.id], forget: true })
+          .catch((error: unknown) => this.logger.error({ err: error, broker: connection.id }, 're-publication failed'));
+      });
+      await connection.start();
+    }
+  }
+
+  /** Resolves once the rules committed so far are in effect (and retained copies fixed). */
+  reloadRules(): Promise<void> {
+    return this.watcher?.reload() ?? Promise.resolve();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.watcher?.stop();
+    const timeout = this.config.shutdownTimeoutMs;
+    await Promise.all(
+      [...this.connections.values()].map((connection) =>
+        connection.close(timeout).catch((error: unknown) => {
+          this.logger.warn({ err: error, broker: connection.id }, 'broker did not close cleanly');
+        }),
+      ),
+    );
+    await this.store.close().catch(() => undefined);
+    this.logger.info('bridge stopped');
+  }
+
+  private collectGauges(): void {
+    const { metrics } = this;
+    metrics.onCollect(() => {
+      for (const connection of this.connections.values()) {
+        const status = connection.status();
+        const broker = status.id;
+        metrics.brokerConnected.set({ broker }, status.connected ? 1 : 0);
+        metrics.brokerQueued.set({ broker }, status.queued);
+        metrics.brokerAcked.set({ broker }, status.published);
+        metrics.brokerRefused.set({ broker, reason: 'limits' }, status.refused);
+        metrics.brokerReconnects.set({ broker }, status.reconnects);
+      }
+      const placeos = this.client.status();
+      metrics.placeosConnected.set(placeos.connected ? 1 : 0);
+      metrics.boundKeys.set(placeos.boundKeys);
+      metrics.rulesLoaded.set(this.pipeline.planner.rules.size);
+    });
+  }
+}

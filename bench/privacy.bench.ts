@@ -1,0 +1,88 @@
+// Privacy rule engine micro-benchmark: `npm run bench:privacy`. Prints figures, asserts nothing.
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { JsonValue } from '@app/placeos-client';
+import { RuleSet, type PrivacyRule, type PrivacyRuleInput, normalizeRule } from '@app/privacy';
+
+const TOPIC = 'placeos/zone-org1/state/zone-bld1/zone-lvl3/zone-area2/sys-G0f6Jj5r2Q/driver-Bkg/Bookings/1/current';
+const OTHER_TOPIC = 'placeos/zone-org1/state/zone-bld1/zone-lvl3/_/sys-Hx81kq/driver-Disp/Display/1/power';
+const TARGET = { id: 'cloud', secret: 'a'.repeat(128) };
+
+/** A ~200-byte booking, the kind of value privacy rules exist for. */
+const BOOKING: JsonValue = {
+  id: 'bk-1029',
+  title: 'Weekly sync room-42',
+  host: 'alice.smith+work@example.com',
+  attendees: [{ name: 'Bob', email: 'bob@example.org' }],
+  start: 1732500000,
+  end: 1732503600,
+  phone: '+61 2 9876 5432',
+  creator: 'user-G0f6Jj5r2Q',
+  private: false,
+};
+
+const inputs: PrivacyRuleInput[] = [
+  { name: 'hash-emails', match: { detector: 'email' }, action: 'hash', topic: 'placeos/+/state/#' },
+  { name: 'mask-phones', match: { detector: 'phone' }, action: 'mask', mask: { keepEnd: 2 } },
+  { name: 'hash-users', match: { detector: 'placeos_user_id' }, action: 'hash' },
+  { name: 'mask-ips', match: { detector: 'ipv4' }, action: 'mask', topic: 'placeos/+/state/#' },
+  { name: 'uuids', match: { detector: 'uuid' }, action: 'replace' },
+  { name: 'room-codes', match: { regex: 'room-[0-9]+', flags: 'i' }, action: 'replace' },
+  { name: 'secret-words', match: { regex: '\\b(?:password|token)=\\S+' }, action: 'replace' },
+  { name: 'host-mask', keys: ['host'], action: 'mask', mask: { keepDomain: true, keepStart: 1 } },
+  { name: 'attendee-names', keys: ['attendees[*].name'], action: 'hash' },
+  { name: 'titles', keys: ['title', 'subject'], match: { regex: 'confidential', flags: 'i' }, action: 'replace' },
+  { name: 'drop-private', keys: ['private_booking'], action: 'drop' },
+  { name: 'drop-secret', match: { regex: 'TOP SECRET' }, action: 'drop' },
+  { name: 'other-bookings', topic: 'placeos/+/state/+/+/+/+/+/Bookings/2/#', match: { detector: 'email' }, action: 'drop' },
+  { name: 'display-only', topic: 'placeos/+/state/+/+/+/+/+/Display/#', action: 'replace' },
+  { name: 'metadata', topic: 'placeos/+/metadata/#', match: { detector: 'email' }, action: 'hash' },
+  { name: 'other-broker', brokers: ['aws'], match: { detector: 'email' }, action: 'replace' },
+  { name: 'notes', keys: ['notes', 'description'], match: { detector: 'phone' }, action: 'replace' },
+  { name: 'level-4', topic: 'placeos/+/state/+/zone-lvl4/#', action: 'drop' },
+  { name: 'codes', match: { regex: '[A-Z]{3}-[0-9]{4}' }, action: 'mask' },
+  { name: 'ids', keys: ['id'], match: { regex: 'bk-[0-9]+' }, action: 'hash' },
+];
+
+function stored(input: PrivacyRuleInput, i: number): PrivacyRule {
+  const at = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+  return { ...normalizeRule(input), id: `rule-${i}`, version: 1, createdAt: at, updatedAt: at };
+}
+
+function measure(label: string, iterations: number, run: () => void): void {
+  for (let i = 0; i < Math.min(iterations, 20_000); i++) run(); // warm-up
+  const started = performance.now();
+  for (let i = 0; i < iterations; i++) run();
+  const micros = ((performance.now() - started) * 1000) / iterations;
+  console.log(`${label.padEnd(58)} ${micros.toFixed(2).padStart(9)} µs/event`);
+}
+
+console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores)`);
+console.log(`value: ${JSON.stringify(BOOKING).length} bytes of JSON`);
+
+const rules = inputs.map(stored);
+const ruleSet = RuleSet.compile(rules);
+if (ruleSet.problems.length > 0) throw new Error(JSON.stringify(ruleSet.problems));
+const sample = ruleSet.apply(TOPIC, BOOKING, TARGET);
+console.log(`20 rules → ${sample.outcome}, applied: ${sample.applied.map((r) => r.name).join(', ')}`);
+
+measure('20 rules, booking value, rules apply', 100_000, () => {
+  ruleSet.apply(TOPIC, BOOKING, TARGET);
+});
+const plain: JsonValue = { ...(BOOKING as object), host: 'Alice', attendees: [], phone: 'n/a', creator: 'system' };
+measure('20 rules, booking value, selected but nothing to redact', 100_000, () => {
+  ruleSet.apply(TOPIC, plain, TARGET);
+});
+const narrow = RuleSet.compile(rules.filter((rule) => rule.topic !== '#' && rule.topic !== 'placeos/+/state/#'));
+measure('fast path: no rule selects the topic', 1_000_000, () => {
+  narrow.apply(OTHER_TOPIC.replace('Display', 'Lights'), BOOKING, TARGET);
+});
+measure('fast path: empty rule set', 1_000_000, () => {
+  RuleSet.EMPTY.apply(TOPIC, BOOKING, TARGET);
+});
+
+const many = Array.from({ length: 500 }, (_, i) => stored(inputs[i % inputs.length], i));
+const compileRuns = 20;
+const started = performance.now();
+for (let i = 0; i < compileRuns; i++) RuleSet.compile(many);
+console.log(`${'compile 500 rules'.padEnd(58)} ${((performance.now() - started) / compileRuns).toFixed(2).padStart(9)} ms`);

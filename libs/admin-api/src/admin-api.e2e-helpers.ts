@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JsonValue } from '@app/placeos-client';
+import { type PrivacyRule, RuleSet } from '@app/privacy';
+import { SqliteRulesStore } from '@app/rules-store';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import type { AdminApiOptions } from './admin-api-options';
+import { setupAdminApiDocs, useAdminApiBodyParser } from './admin-api-http';
+import { AdminApiModule } from './admin-api.module';
+import { BRIDGE_VIEW, RULES_STORE } from './admin-api.tokens';
+import type { BridgeView, BrokerPreview } from './bridge-view';
+import type { BrokerStatus } from '@app/mqtt-publisher';
+
+/** The fake brokers of the e2e tests and their HMAC secrets. */
+export const TEST_BROKER_SECRETS: Readonly<Record<string, string>> = {
+  alpha: 'a1'.repeat(32),
+  beta: 'b2'.repeat(32),
+};
+
+/** The payload time the test view encodes, so payloads are predictable. */
+export const TEST_PAYLOAD_TIME = 1_700_000_000_000;
+
+/**
+ * A small real BridgeView: the privacy library's RuleSet over fixed brokers, encoding payloads
+ * as the bridge does (`{"time":…,"value":…}`). Its status objects carry a secret on purpose, so
+ * the tests prove the API never passes it on.
+ */
+export class TestBridgeView implements BridgeView {
+  brokers(): BrokerStatus[] {
+    return Object.entries(TEST_BROKER_SECRETS).map(([id, secret], index) => {
+      const status: BrokerStatus & { secret: string; password: string } = {
+        id,
+        url: `mqtts://bridge-user:hunter2@${id}.example.com:8883`,
+        connected: index === 0,
+        queued: index,
+        published: 10 + index,
+        refused: 0,
+        reconnects: index,
+        secret,
+        password: 'hunter2',
+      };
+      if (index === 1) status.lastError = 'connect ECONNREFUSED';
+      return status;
+    });
+  }
+
+  preview(topic: string, value: JsonValue, rules: PrivacyRule[]): Promise<BrokerPreview[]> {
+    const ruleSet = RuleSet.compile(rules);
+    return Promise.resolve(
+      Object.entries(TEST_BROKER_SECRETS).map(([id, secret]): BrokerPreview => {
+        const result = ruleSet.apply(topic, value, { id, secret });
+        if (result.outcome === 'drop')
+          return { broker: id, topic: null, payload: null, dropped: true, applied: result.applied };
+        return {
+          broker: id,
+          topic,
+          payload: JSON.stringify({ time: TEST_PAYLOAD_TIME, value: result.value }),
+          dropped: false,
+          applied: result.applied,
+        };
+      }),
+    );
+  }
+}
+
+/** A running admin API app on a temp-file SQLite store; `close()` removes everything. */
+export interface TestAdminApp {
+  app: NestExpressApplication;
+  store: SqliteRulesStore;
+  close(): Promise<void>;
+}
+
+/** Boots AdminApiModule the way the bridge does, with a real store and the test view. */
+export async function createTestAdminApp(
+  options: AdminApiOptions,
+  view: BridgeView = new TestBridgeView(),
+): Promise<TestAdminApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'admin-api-'));
+  const store = SqliteRulesStore.open(join(dir, 'rules.db'));
+  const bridgeModule = globalBridgeModule(store, view);
+  const moduleRef = await Test.createTestingModule({
+    imports: [bridgeModule, AdminApiModule.forRoot(options)],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+  useAdminApiBodyParser(app);
+  setupAdminApiDocs(app);
+  await app.init();
+  return {
+    app,
+    store,
+    close: async () => {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function globalBridgeModule(store: SqliteRulesStore, view: BridgeView): DynamicModule {
+  @Global()
+  @Module({})
+  class TestBridgeModule {}
+  return {
+    module: TestBridgeModule,
+    providers: [
+      { provide: RULES_STORE, useValue: store },
+      { provide: BRIDGE_VIEW, useValue: view },
+    ],
+    exports: [RULES_STORE, BRIDGE_VIEW],
+  };
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeError, urlWithoutCredentials } from './error-summary';
+
+describe('error summaries', () => {
+  it('keeps the code and message but masks secrets and URL credentials', () => {
+    const error = Object.assign(
+      new Error('connect failed for mqtt://bob:hunter2@host:1883 (hunter2)'),
+      {
+        code: 'EFAIL',
+      },
+    );
+    const summary = summarizeError(error, ['hunter2']);
+    expect(summary).toBe('EFAIL: connect failed for mqtt://***@host:1883 (***)');
+    expect(
+      summarizeError(
+        Object.assign(new Error('connect ECONNREFUSED 1.2.3.4:1'), { code: 'ECONNREFUSED' }),
+      ),
+    ).toBe('connect ECONNREFUSED 1.2.3.4:1');
+    expect(summarizeError('x'.repeat(500))).toHaveLength(200);
+    expect(summarizeError({ weird: true })).toBe('unknown error');
+  });
+
+  it('removes credentials from URLs', () => {
+    expect(urlWithoutCredentials('mqtts://user:pw@broker.example:8883')).toBe(
+      'mqtts://broker.example:8883',
+    );
+    expect(urlWithoutCredentials('wss://user:pw@broker.example/mqtt')).toBe(
+      'wss://broker.example/mqtt',
+    );
+    expect(urlWithoutCredentials('ws://broker.example:8080')).toBe('ws://broker.example:8080');
+  });
+});

@@ -1,0 +1,7 @@
+export type { BrokerStatus } from './broker-status';
+export { BrokerConnection } from './broker-connection';
+export type { BrokerConnectionOptions, ConnectedEvent } from './broker-connection';
+export type { PublishOutcome } from './publish-outcome';
+export { PROFILE_LIMITS, effectiveLimits } from './profile-limits';
+export type { EffectiveLimits } from './profile-limits';
+export { RawPayloadSerializer } from './raw-payload-serializer';

@@ -1,0 +1,72 @@
+import { startTestBroker } from '@app/testing';
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BrokerConnection } from './broker-connection';
+import { eventually, silentLogger, testBrokerConfig } from './test-support/broker-config';
+
+describe('MQTT protocol version', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    cleanups.length = 0;
+  });
+
+  async function aedes() {
+    const broker = await startTestBroker({ kind: 'aedes' });
+    cleanups.push(() => broker.stop());
+    return broker;
+  }
+  function connection(url: string, protocolVersion: 'auto' | 4 | 5) {
+    const conn = new BrokerConnection(testBrokerConfig(url, { protocolVersion }), {
+      instanceId: 'replica-0',
+      logger: silentLogger(),
+      reconnectPeriodMs: 50,
+      maxReconnectPeriodMs: 100,
+    });
+    cleanups.push(() => conn.close(500));
+    return conn;
+  }
+
+  it('the in-process Aedes broker refuses MQTT 5 (precondition of the fallback test)', async () => {
+    const broker = await aedes();
+    await expect(
+      mqtt.connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0 }),
+    ).rejects.toThrow(/protocol version/i);
+  });
+
+  it('falls back to 3.1.1 when the broker refuses 5, and publishes', async () => {
+    const broker = await aedes();
+    const conn = connection(broker.url, 'auto');
+    await conn.start();
+    expect(await conn.whenConnected(5000)).toBe(true);
+    expect(conn.status().protocolVersion).toBe(4);
+
+    const sub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+    cleanups.push(() => sub.endAsync(true));
+    const received: string[] = [];
+    sub.on('message', (_t, payload) => received.push(payload.toString()));
+    await sub.subscribeAsync('state/#', { qos: 1 });
+    conn.publish('state/v', '{"time":1,"value":"v4"}');
+    await eventually(() => received.length === 1, 'the message');
+    expect(received).toEqual(['{"time":1,"value":"v4"}']);
+  });
+
+  it('does not fall back when MQTT 5 is forced, and reports why', async () => {
+    const broker = await aedes();
+    const conn = connection(broker.url, 5);
+    await conn.start();
+    await eventually(() => conn.status().lastError !== undefined, 'an error');
+    expect(conn.status().lastError).toMatch(/protocol version/i);
+    expect(await conn.whenConnected(300)).toBe(false);
+  });
+
+  it('uses MQTT 5 with a broker that supports it', async () => {
+    const broker = await startTestBroker();
+    cleanups.push(() => broker.stop());
+    const conn = connection(broker.url, 'auto');
+    await conn.start();
+    expect(await conn.whenConnected(5000)).toBe(true);
+    // Aedes speaks only 3.1.1, so a 5 here shows the broker really negotiated 5.
+    expect(conn.status().protocolVersion).toBe(broker.kind === 'mosquitto' ? 5 : 4);
+  });
+});

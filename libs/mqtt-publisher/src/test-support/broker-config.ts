@@ -1,0 +1,36 @@
+import type { BrokerConfig } from '@app/config';
+import pino, { type Logger } from 'pino';
+
+/** A broker config for tests: defaults as the config loader would produce them. */
+export function testBrokerConfig(url: string, overrides: Partial<BrokerConfig> = {}): BrokerConfig {
+  return {
+    id: 'test',
+    url,
+    clientId: `bridge-test-${Math.random().toString(16).slice(2)}`,
+    qos: 1,
+    retain: true,
+    protocolVersion: 'auto',
+    tls: { rejectUnauthorized: true },
+    profile: 'generic',
+    limits: {},
+    ...overrides,
+  };
+}
+
+/** A logger that writes nothing, for tests. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+/** Polls `predicate` until it holds; rejects after `timeoutMs`. */
+export async function eventually(
+  predicate: () => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,16 @@
+export { BridgePipeline } from './bridge-pipeline';
+export type { BridgePipelineParts, BrokerPreview, DeliveryBatch, OutgoingBatch } from './bridge-pipeline';
+export type { BrokerTarget } from './broker-target';
+export { DeliveryLedger } from './delivery-ledger';
+export { DeliveryPlanner } from './delivery-planner';
+export { DeliverySink } from './delivery-sink';
+export type { DeliveryConnection } from './delivery-sink';
+export type { Delivery, OutgoingMessage } from './outgoing-message';
+export { RulesWatcher } from './rules-watcher';
+export type { RuleSource } from './rules-watcher';
+export { StateStore } from './state-store';
+export type { SlotRef, StoredState } from './state-store';
+export { BRIDGE_PIPELINE } from './nest/pipeline.tokens';
+export { PrivacyInterceptor } from './nest/privacy.interceptor';
+export { PublishInterceptor } from './nest/publish.interceptor';
+export { StateEventsController } from './nest/state-events.controller';

@@ -1,0 +1,123 @@
+import { type Simulator, startSimulator } from '@app/placeos-sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ChangeCollector,
+  capturingLogger,
+  simClientOptions,
+  startRecordingProxy,
+  waitFor,
+} from '../testing/client-test-kit';
+import { PlaceOsClient } from './placeos-client';
+
+describe('PlaceOsClient authentication', () => {
+  let sim: Simulator;
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      seed: 3,
+      accessTokenTtlSeconds: 2,
+      portfolio: { buildingsPerRegion: 1, levelsPerBuilding: 2, roomsPerLevel: 2 },
+    });
+  });
+
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it('reports a wrong X-API-Key clearly (credential kind and route, never the key), keeps retrying, does not crash', async () => {
+    const secret = 'deadbeefdeadbeefdeadbeefdeadbeef.not-the-right-secret';
+    const { logger, lines } = capturingLogger('debug');
+    const client = new PlaceOsClient(simClientOptions(sim, logger, { apiKey: secret }));
+    await client.start();
+    const error = await waitFor(() => client.status().lastError, 'lastError');
+    expect(error).toMatch(/X-API-Key/);
+    expect(error).toMatch(/HTTP 401/);
+    expect(error).toMatch(/GET \/api\/engine\/v2\/systems/);
+    await waitFor(
+      () => lines.filter((l) => String(l.msg).includes('discovery failed')).length >= 2,
+      'a second attempt',
+    );
+    expect(client.status()).toMatchObject({ connected: false, firstSyncDone: false });
+    expect(await client.whenSynced(50)).toBe(false);
+    await client.stop();
+    expect(JSON.stringify(lines)).not.toContain('not-the-right-secret');
+  });
+
+  it('logs in with the password grant, refreshes expiring tokens, and re-logs in when a refresh is refused', async () => {
+    const { logger, lines } = capturingLogger('debug');
+    const client = new PlaceOsClient(
+      simClientOptions(sim, logger, {
+        apiKey: undefined,
+        oauth: {
+          username: sim.user.email,
+          password: sim.user.password,
+          clientId: sim.oauthClient.clientId,
+          clientSecret: sim.oauthClient.clientSecret,
+        },
+        keyPollMs: 300,
+      }),
+    );
+    const collector = new ChangeCollector(client);
+    try {
+      await client.start();
+      expect(await client.whenSynced(20_000)).toBe(true);
+      const moduleId = String(sim.world.modules()[0].id);
+      // Outlive the 2 s token: the key re-poll keeps working only if the token is refreshed.
+      await waitFor(
+        () => lines.some((l) => l.msg === 'PlaceOS OAuth access token refreshed'),
+        'a refresh',
+        10_000,
+      );
+      sim.world.setState(moduleId, 'after_refresh', 1);
+      await waitFor(
+        () => [...collector.latest.values()].some((c) => c.key === 'after_refresh'),
+        'key found after refresh',
+      );
+
+      // Tokens revoked server-side, and the next refresh refused: the client must log in again.
+      sim.world.injectFault({ pathPrefix: '/auth/oauth/token', kind: 'status401', times: 1 });
+      sim.world.expireAccessTokens();
+      sim.world.dropSockets();
+      sim.world.setState(moduleId, 'after_relogin', 2);
+      await waitFor(
+        () => lines.some((l) => String(l.msg).includes('refused the OAuth refresh token')),
+        'refused refresh',
+      );
+      await waitFor(
+        () => [...collector.latest.values()].some((c) => c.key === 'after_relogin'),
+        'key found after re-login',
+        15_000,
+      );
+      await waitFor(() => client.status().connected, 'the socket reconnected with a fresh token');
+      const text = JSON.stringify(lines);
+      expect(text).not.toContain(sim.user.password);
+      expect(text).not.toContain(sim.oauthClient.clientSecret);
+    } finally {
+      await client.stop();
+      await collector.stop();
+    }
+  });
+
+  it('sends the Host header override on every REST request and on the WebSocket upgrade', async () => {
+    // The simulator does not record Host, so a real forwarding proxy in between does.
+    const proxy = await startRecordingProxy(sim.url);
+    const client = new PlaceOsClient(
+      simClientOptions(sim, capturingLogger('warn').logger, {
+        url: proxy.url,
+        hostHeader: 'tenant.placeos.example',
+      }),
+    );
+    try {
+      await client.start();
+      expect(await client.whenSynced(20_000)).toBe(true);
+      expect(proxy.hosts.some((h) => h.startsWith('GET /api/engine/v2/systems '))).toBe(true);
+      expect(proxy.hosts.some((h) => h.startsWith('UPGRADE /api/engine/v2/systems/control'))).toBe(
+        true,
+      );
+      expect(proxy.hosts.every((h) => h.endsWith(' tenant.placeos.example'))).toBe(true);
+    } finally {
+      await client.stop();
+      await proxy.close();
+    }
+  });
+});

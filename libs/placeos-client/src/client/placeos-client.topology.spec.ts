@@ -1,0 +1,210 @@
+import { type Simulator, startSimulator } from '@app/placeos-sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TopologyUpdate } from '../model/topology-change';
+import { shardOf } from '../topology/shard';
+import {
+  ChangeCollector,
+  capturingLogger,
+  expectedState,
+  simClientOptions,
+  waitFor,
+} from '../testing/client-test-kit';
+import { PlaceOsClient } from './placeos-client';
+
+describe('PlaceOsClient topology changes', () => {
+  let sim: Simulator;
+  let client: PlaceOsClient;
+  let collector: ChangeCollector;
+  const updates: TopologyUpdate[] = [];
+  const listenerDoneAt = new Map<TopologyUpdate, number>();
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 11 });
+    client = new PlaceOsClient(
+      simClientOptions(sim, capturingLogger('warn').logger, { topologyPollMs: 200 }),
+    );
+    client.onTopology(async (update) => {
+      // Bindings must not move before the listener is done.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      updates.push(update);
+      listenerDoneAt.set(update, Date.now());
+    });
+    collector = new ChangeCollector(client);
+    await client.start();
+    expect(await client.whenSynced(20_000)).toBe(true);
+  });
+
+  afterAll(async () => {
+    await client.stop();
+    await collector.stop();
+    await sim.close();
+  });
+
+  it('starts with an update from the empty topology carrying every system', () => {
+    expect(updates[0].previous.systems.size).toBe(0);
+    expect(updates[0].current.systems.size).toBe(sim.world.stats().systems);
+    expect(updates[0].changes.filter((c) => c.kind === 'system-added')).toHaveLength(
+      sim.world.stats().systems,
+    );
+  });
+
+  it('emits a rename, then delivers the values at the new slot', async () => {
+    const system = sim.world.systems()[0];
+    const moduleId = (system.modules as string[])[0];
+    const keys = Object.keys(sim.world.state(moduleId));
+    const seen = updates.length;
+    sim.world.renameModule(moduleId, 'Renamed Thing');
+    const update = await waitFor(
+      () =>
+        updates
+          .slice(seen)
+          .find((u) => u.changes.some((c) => c.kind === 'module-renamed' && c.id === moduleId)),
+      'module-renamed',
+    );
+    expect(update.changes.find((c) => c.kind === 'module-renamed')?.systemIds).toContain(
+      String(system.id),
+    );
+    expect(update.current.slots(String(system.id)).find((s) => s.moduleId === moduleId)?.name).toBe(
+      'Renamed Thing',
+    );
+    for (const key of keys) {
+      await waitFor(
+        () => collector.latest.get(`${String(system.id)}|Renamed Thing|1|${key}`),
+        `value of ${key} at the new slot`,
+      );
+    }
+    expect(collector.latest.get(`${String(system.id)}|Renamed Thing|1|${keys[0]}`)?.moduleId).toBe(
+      moduleId,
+    );
+  });
+
+  it('emits a re-order and re-delivers values for the slots that changed module', async () => {
+    // A system with two modules of the same resolved name.
+    const topology = client.topology;
+    const candidate = [...topology.systems.values()].find((s) => {
+      const names = topology.slots(s.id).map((slot) => slot.name);
+      return names.some((n, i) => names.indexOf(n) !== i);
+    });
+    expect(candidate).toBeDefined();
+    const system = candidate!;
+    const slots = topology.slots(system.id);
+    const dup = slots.find((s) => s.index === 2)!;
+    const first = slots.find((s) => s.name === dup.name && s.index === 1)!;
+    const order = [...system.modules];
+    const at = [order.indexOf(first.moduleId), order.indexOf(dup.moduleId)];
+    order[at[0]] = dup.moduleId;
+    order[at[1]] = first.moduleId;
+    const seen = updates.length;
+    const before = collector.all.length;
+    sim.world.reorderModules(system.id, order);
+    const update = await waitFor(
+      () =>
+        updates
+          .slice(seen)
+          .find((u) => u.changes.some((c) => c.kind === 'modules-reordered' && c.id === system.id)),
+      'modules-reordered',
+    );
+    expect(update.current.slot(system.id, dup.name, 1)?.moduleId).toBe(dup.moduleId);
+    const expected = expectedState(sim, (id) => id === system.id);
+    await waitFor(() => {
+      for (const [key, want] of expected) {
+        const got = collector.latest.get(key);
+        if (
+          !got ||
+          got.moduleId !== want.moduleId ||
+          JSON.stringify(got.value) !== JSON.stringify(want.value)
+        )
+          return false;
+      }
+      return true;
+    }, 'every slot of the re-ordered system to carry its new module');
+    expect(collector.all.length).toBeGreaterThan(before);
+  });
+});
+
+describe('PlaceOsClient discovery scope', () => {
+  let sim: Simulator;
+
+  beforeAll(async () => {
+    // 3 buildings x 9 levels x 10 rooms = 270 systems: several pages of 100.
+    sim = await startSimulator({
+      seed: 5,
+      portfolio: {
+        orgs: 1,
+        regionsPerOrg: 1,
+        buildingsPerRegion: 3,
+        levelsPerBuilding: 9,
+        roomsPerLevel: 10,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  async function discovered(
+    overrides: Parameters<typeof simClientOptions>[2],
+  ): Promise<TopologyUpdate> {
+    const client = new PlaceOsClient(
+      simClientOptions(sim, capturingLogger('warn').logger, { pageSize: 100, ...overrides }),
+    );
+    let first: TopologyUpdate | undefined;
+    client.onTopology((update) => {
+      first ??= update;
+    });
+    await client.start();
+    try {
+      return await waitFor(() => first, 'first discovery');
+    } finally {
+      await client.stop();
+    }
+  }
+
+  it('pages through 250+ systems and finds each exactly once, with their modules, zones and drivers', async () => {
+    const update = await discovered({});
+    const all = sim.world.systems().map((s) => String(s.id));
+    expect(all.length).toBeGreaterThanOrEqual(250);
+    expect([...update.current.systems.keys()].sort()).toEqual([...all].sort());
+    expect(update.changes.filter((c) => c.kind === 'system-added')).toHaveLength(all.length);
+    expect(update.current.modules.size).toBe(sim.world.stats().modules);
+    for (const system of update.current.systems.values()) {
+      for (const zoneId of system.zones) expect(update.current.zones.has(zoneId)).toBe(true);
+    }
+  });
+
+  it('shards 0/2 and 1/2 cover every system exactly once, keeping only what they use', async () => {
+    const [a, b] = await Promise.all([
+      discovered({ shard: { index: 0, count: 2 } }),
+      discovered({ shard: { index: 1, count: 2 } }),
+    ]);
+    const idsA = [...a.current.systems.keys()];
+    const idsB = [...b.current.systems.keys()];
+    expect(idsA.length).toBeGreaterThan(0);
+    expect(idsB.length).toBeGreaterThan(0);
+    expect(idsA.filter((id) => idsB.includes(id))).toEqual([]);
+    expect([...idsA, ...idsB].sort()).toEqual(
+      sim.world
+        .systems()
+        .map((s) => String(s.id))
+        .sort(),
+    );
+    expect(idsA.every((id) => shardOf(id, 2) === 0)).toBe(true);
+    const usedByA = new Set(idsA.flatMap((id) => a.current.systems.get(id)!.modules));
+    expect([...a.current.modules.keys()].every((m) => usedByA.has(m))).toBe(true);
+    expect(a.current.modules.size).toBeLessThan(sim.world.stats().modules);
+  });
+
+  it('keeps only systems in one of the configured zones', async () => {
+    const buildings = sim.world.zones().filter((z) => (z.tags as string[]).includes('building'));
+    const [b1, b2] = buildings.map((z) => String(z.id));
+    const update = await discovered({ zones: [b1, b2] });
+    const want = sim.world
+      .systems()
+      .filter((s) => (s.zones as string[]).includes(b1) || (s.zones as string[]).includes(b2))
+      .map((s) => String(s.id));
+    expect(want.length).toBeGreaterThan(0);
+    expect(want.length).toBeLessThan(sim.world.stats().systems);
+    expect([...update.current.systems.keys()].sort()).toEqual(want.sort());
+  });
+});

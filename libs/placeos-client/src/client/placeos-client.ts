@@ -1,0 +1,459 @@
+import type { Logger } from 'pino';
+import { ApiKeyCredentials, type Credentials, OAuthCredentials } from '../auth/credentials';
+import { PlaceOsAuthError } from '../auth/placeos-auth-error';
+import type { StateChange } from '../model/state-change';
+import { Topology } from '../model/topology';
+import type { TopologyUpdate } from '../model/topology-change';
+import { CoalescingQueue } from '../queue/coalescing-queue';
+import { PlaceOsNotFoundError, RestClient } from '../rest/rest-client';
+import { discoverTopology } from '../topology/discovery';
+import { diffTopology } from '../topology/topology-diff';
+import { type BackoffOptions, backoffDelay, sleep } from '../util/backoff';
+import { RateLimitedLog } from '../util/rate-limited-log';
+import { BindingTable, slotKeyOf } from '../ws/binding-table';
+import { parseControlFrame } from '../ws/control-frame';
+import { ControlConnection } from '../ws/control-connection';
+import type { PlaceOsClientOptions, PlaceOsStatus } from './placeos-client-options';
+
+type TopologyListener = (update: TopologyUpdate) => Promise<void> | void;
+
+interface SlotRef {
+  systemId: string;
+  name: string;
+  index: number;
+}
+
+const CONTROL_PATH = '/api/engine/v2/systems/control';
+const SWEEP_INTERVAL_MS = 250;
+
+/**
+ * Watches every status key of every module in scope over the PlaceOS API: discovers the models
+ * over REST, binds all keys on one control WebSocket, re-polls keys and topology, and feeds
+ * every change into `changes` (latest value wins per key while a consumer is busy).
+ */
+export class PlaceOsClient {
+  /** State changes keyed `${systemId}|${moduleName}|${index}|${key}`; take leases, call done(). */
+  readonly changes = new CoalescingQueue<StateChange>();
+
+  private readonly logger: Logger;
+  private readonly log: RateLimitedLog;
+  private readonly credentials: Credentials;
+  private readonly rest: RestClient;
+  private readonly connection: ControlConnection;
+  private readonly bindings: BindingTable;
+  private readonly retry: BackoffOptions;
+  private readonly abort = new AbortController();
+  private readonly listeners = new Set<TopologyListener>();
+  private current = Topology.empty();
+  /** Module id -> the slots it holds in the current topology. */
+  private slotsOfModule = new Map<string, SlotRef[]>();
+  /** Module id -> status keys seen in its state hash (kept: deleted keys stay bound). */
+  private readonly moduleKeys = new Map<string, Set<string>>();
+  /** Modules whose keys could not be read yet. */
+  private readonly keysMissing = new Set<string>();
+  private started = false;
+  private stopped = false;
+  private discovered = false;
+  private firstSyncDone = false;
+  private readonly syncWaiters = new Set<() => void>();
+  private readonly loops = new Set<Promise<void>>();
+  private sweepTimer?: NodeJS.Timeout;
+  private lastError?: string;
+
+  constructor(private readonly options: PlaceOsClientOptions) {
+    this.logger = options.logger;
+    this.log = new RateLimitedLog(options.logger);
+    this.retry = options.reconnect ?? { baseMs: 500, maxMs: 30_000 };
+    const baseUrl = new URL(options.url);
+    if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') {
+      throw new Error(`PlaceOS url must be http(s), got ${baseUrl.protocol}`);
+    }
+    const { index, count } = options.shard;
+    if (
+      !Number.isInteger(count) ||
+      count < 1 ||
+      !Number.isInteger(index) ||
+      index < 0 ||
+      index >= count
+    ) {
+      throw new Error(`PlaceOS shard ${index}/${count} is not valid`);
+    }
+    const concurrency = options.concurrency ?? 8;
+    if (options.apiKey) {
+      this.credentials = new ApiKeyCredentials(options.apiKey);
+    } else if (options.oauth) {
+      this.credentials = new OAuthCredentials(baseUrl, options.oauth, {
+        hostHeader: options.hostHeader,
+        timeoutMs: options.requestTimeoutMs,
+        logger: options.logger,
+      });
+    } else {
+      throw new Error('PlaceOS credentials missing: set an API key or OAuth username/password');
+    }
+    this.rest = new RestClient({
+      baseUrl,
+      credentials: this.credentials,
+      hostHeader: options.hostHeader,
+      requestTimeoutMs: options.requestTimeoutMs,
+      concurrency,
+      retry: { baseMs: Math.min(this.retry.baseMs, 250), maxMs: this.retry.maxMs },
+      maxAttempts: 4,
+      pageSize: options.pageSize ?? 500,
+      logger: options.logger,
+      signal: this.abort.signal,
+      onError: (error) => this.recordError(error),
+    });
+    this.bindings = new BindingTable({
+      window: options.bindWindow ?? 1000,
+      timeoutMs: options.bindTimeoutMs ?? 10_000,
+      retry: this.retry,
+      send: (text) => this.connection.send(text),
+      emit: (change) => this.changes.push(changeKey(change), change),
+      log: this.log,
+    });
+    const wsUrl = new URL(CONTROL_PATH, baseUrl);
+    wsUrl.protocol = baseUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.connection = new ControlConnection({
+      url: wsUrl.toString(),
+      headers: () => this.credentials.headers(this.abort.signal),
+      hostHeader: options.hostHeader,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      deadSocketMs: options.deadSocketMs ?? 60_000,
+      reconnect: this.retry,
+      logger: options.logger,
+      onOpen: () => this.bindings.onOpen(),
+      onText: (text) => this.onText(text),
+      onClose: () => this.bindings.onClose(),
+      onError: (error, status) => this.onSocketError(error, status),
+    });
+  }
+
+  /** The current snapshot of everything in scope (empty until the first discovery). */
+  get topology(): Topology {
+    return this.current;
+  }
+
+  /**
+   * Registers a listener for topology updates; it is awaited before bindings move. The first
+   * update (previous = empty) carries the initial discovery. Returns an unsubscribe function.
+   */
+  onTopology(listener: TopologyListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Returns promptly; discovery and binding continue in the background and retry forever. */
+  start(): Promise<void> {
+    if (this.started) return Promise.resolve();
+    this.started = true;
+    this.background(this.run());
+    return Promise.resolve();
+  }
+
+  /** Resolves true once every key in scope has been bound once, false after `timeoutMs`. */
+  whenSynced(timeoutMs?: number): Promise<boolean> {
+    if (this.firstSyncDone) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        clearTimeout(timer);
+        this.syncWaiters.delete(done);
+        resolve(this.firstSyncDone);
+      };
+      this.syncWaiters.add(done);
+      if (timeoutMs !== undefined) timer = setTimeout(done, timeoutMs);
+    });
+  }
+
+  /** Stops all loops, closes the socket and closes `changes` (waiting consumers get undefined). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.abort.abort();
+    clearInterval(this.sweepTimer);
+    await this.connection.stop();
+    await Promise.allSettled([...this.loops]);
+    this.rest.close();
+    this.changes.close();
+    for (const waiter of [...this.syncWaiters]) waiter();
+  }
+
+  status(): PlaceOsStatus {
+    const status: PlaceOsStatus = {
+      connected: this.connection.connected,
+      firstSyncDone: this.firstSyncDone,
+      systems: this.current.systems.size,
+      modules: this.current.modules.size,
+      boundKeys: this.bindings.bound,
+      pendingBinds: this.bindings.pending,
+      reconnects: this.connection.reconnects,
+    };
+    if (this.lastError !== undefined) status.lastError = this.lastError;
+    return status;
+  }
+
+  private async run(): Promise<void> {
+    const initial = await this.discoverUntilDone();
+    if (!initial || this.stopped) return;
+    await this.applyTopology(initial);
+    if (this.stopped) return;
+    this.discovered = true;
+    this.sweepTimer = setInterval(() => {
+      this.bindings.sweep();
+      this.checkSync();
+    }, SWEEP_INTERVAL_MS);
+    this.connection.start();
+    this.background(this.topologyLoop());
+    this.background(this.keyLoop());
+  }
+
+  private async discoverUntilDone(): Promise<Topology | undefined> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        return await this.discover();
+      } catch (error) {
+        this.recordError(error);
+        this.logger.warn(
+          { err: errorMessage(error), attempt },
+          'PlaceOS discovery failed; retrying',
+        );
+        await sleep(backoffDelay(attempt, this.retry), this.abort.signal);
+      }
+    }
+    return undefined;
+  }
+
+  private discover(): Promise<Topology> {
+    return discoverTopology(
+      this.rest,
+      { zones: this.options.zones, shard: this.options.shard },
+      this.logger,
+    );
+  }
+
+  private async topologyLoop(): Promise<void> {
+    while (!this.stopped) {
+      await sleep(this.options.topologyPollMs, this.abort.signal);
+      if (this.stopped) return;
+      try {
+        await this.applyTopology(await this.discover());
+      } catch (error) {
+        if (this.stopped) return;
+        this.recordError(error);
+        this.logger.warn({ err: errorMessage(error) }, 'PlaceOS topology poll failed; will retry');
+      }
+    }
+  }
+
+  /** Fetches keys of new modules now, all modules every keyPollMs, failed ones sooner. */
+  private async keyLoop(): Promise<void> {
+    await this.fetchKeys([...this.current.modules.keys()]);
+    let lastFullPoll = Date.now();
+    let failedRounds = 0;
+    while (!this.stopped) {
+      const wait =
+        this.keysMissing.size > 0
+          ? Math.min(this.options.keyPollMs, backoffDelay(failedRounds, this.retry))
+          : this.options.keyPollMs;
+      await sleep(wait, this.abort.signal);
+      if (this.stopped) return;
+      let modules: string[];
+      if (Date.now() - lastFullPoll >= this.options.keyPollMs) {
+        modules = [...this.current.modules.keys()];
+        lastFullPoll = Date.now();
+      } else {
+        modules = [...this.keysMissing];
+      }
+      await this.fetchKeys(modules);
+      failedRounds = this.keysMissing.size > 0 ? failedRounds + 1 : 0;
+    }
+  }
+
+  private async fetchKeys(moduleIds: string[]): Promise<void> {
+    for (const id of moduleIds) this.keysMissing.add(id);
+    await Promise.all(moduleIds.map((id) => this.fetchModuleKeys(id)));
+    this.checkSync();
+  }
+
+  private async fetchModuleKeys(moduleId: string): Promise<void> {
+    let keys: string[];
+    try {
+      const { body } = await this.rest.getJson(`/modules/${encodeURIComponent(moduleId)}/state`);
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw new Error(`GET /modules/${moduleId}/state did not answer an object`);
+      }
+      keys = Object.keys(body);
+    } catch (error) {
+      if (error instanceof PlaceOsNotFoundError) {
+        keys = []; // deleted since the last topology poll; that poll will drop it
+      } else {
+        if (!this.stopped) {
+          this.recordError(error);
+          this.log.warn(
+            'keys',
+            { moduleId, err: errorMessage(error) },
+            'could not read module state keys',
+          );
+        }
+        return;
+      }
+    }
+    this.keysMissing.delete(moduleId);
+    let known = this.moduleKeys.get(moduleId);
+    if (!known) {
+      known = new Set();
+      this.moduleKeys.set(moduleId, known);
+    }
+    for (const key of keys) known.add(key);
+    for (const slot of this.slotsOfModule.get(moduleId) ?? []) {
+      this.bindings.setSlot(slot.systemId, slot.name, slot.index, moduleId, known);
+    }
+  }
+
+  /** Tells the listeners, then moves the bindings to the new slots. */
+  private async applyTopology(next: Topology): Promise<void> {
+    const previous = this.current;
+    const changes = diffTopology(previous, next);
+    if (changes.length === 0 && this.discovered) return;
+    const update: TopologyUpdate = { previous, current: next, changes };
+    for (const listener of [...this.listeners]) {
+      try {
+        await listener(update);
+      } catch (error) {
+        this.logger.error({ err: errorMessage(error) }, 'topology listener failed');
+      }
+    }
+    this.current = next;
+    const slotsOfModule = new Map<string, SlotRef[]>();
+    const wanted = new Map<string, { ref: SlotRef; moduleId: string }>();
+    for (const system of next.systems.values()) {
+      for (const slot of next.slots(system.id)) {
+        const ref = { systemId: system.id, name: slot.name, index: slot.index };
+        wanted.set(slotKeyOf(system.id, slot.name, slot.index), { ref, moduleId: slot.moduleId });
+        const list = slotsOfModule.get(slot.moduleId);
+        if (list) list.push(ref);
+        else slotsOfModule.set(slot.moduleId, [ref]);
+      }
+    }
+    this.slotsOfModule = slotsOfModule;
+    for (const slotKey of [...this.bindings.slotKeys()]) {
+      const want = wanted.get(slotKey);
+      if (!want || want.moduleId !== this.bindings.moduleOfSlot(slotKey)) {
+        this.bindings.removeSlot(slotKey);
+      }
+    }
+    const unknown: string[] = [];
+    for (const { ref, moduleId } of wanted.values()) {
+      const keys = this.moduleKeys.get(moduleId);
+      if (keys) this.bindings.setSlot(ref.systemId, ref.name, ref.index, moduleId, keys);
+      else if (!this.keysMissing.has(moduleId)) unknown.push(moduleId);
+    }
+    for (const moduleId of [...this.moduleKeys.keys()]) {
+      if (!next.modules.has(moduleId)) this.moduleKeys.delete(moduleId);
+    }
+    for (const moduleId of [...this.keysMissing]) {
+      if (!next.modules.has(moduleId)) this.keysMissing.delete(moduleId);
+    }
+    // The initial keys are fetched by the key loop; later additions right away.
+    if (this.discovered && unknown.length > 0) {
+      this.background(this.fetchKeys([...new Set(unknown)]));
+    }
+  }
+
+  private onText(text: string): void {
+    const receivedAt = Date.now();
+    const frame = parseControlFrame(text);
+    switch (frame.kind) {
+      case 'pong':
+      case 'debug':
+        return;
+      case 'success':
+      case 'notify':
+      case 'error':
+        this.bindings.handle(frame, receivedAt);
+        if (frame.kind === 'success' && this.bindings.pending === 0) this.checkSync();
+        return;
+      case 'not-json':
+        this.log.warn(
+          'not-json',
+          { length: text.length },
+          'PlaceOS sent a text frame that is not JSON; ignored',
+        );
+        return;
+      case 'malformed':
+        this.log.warn(
+          'malformed',
+          { reason: frame.reason, length: text.length },
+          'PlaceOS sent a malformed frame; ignored',
+        );
+        return;
+      case 'unknown-type':
+        this.log.warn(
+          'unknown-type',
+          { type: frame.type.slice(0, 40) },
+          'PlaceOS sent an unknown message type; ignored',
+        );
+        return;
+    }
+  }
+
+  private onSocketError(error: Error, status?: number): void {
+    if (status === 401 || status === 403) {
+      if (status === 401) this.credentials.invalidate();
+      this.recordError(
+        new PlaceOsAuthError(
+          this.credentials.kind,
+          `GET ${CONTROL_PATH} (WebSocket upgrade)`,
+          status,
+        ),
+      );
+    } else {
+      this.recordError(error);
+    }
+    this.log.warn('socket', { err: this.lastError }, 'PlaceOS control WebSocket could not connect');
+  }
+
+  private checkSync(): void {
+    if (this.firstSyncDone || !this.discovered) return;
+    if (this.keysMissing.size > 0 || !this.initialKeysRead()) return;
+    if (!this.bindings.allBound) return;
+    this.firstSyncDone = true;
+    this.logger.info(
+      {
+        systems: this.current.systems.size,
+        modules: this.current.modules.size,
+        keys: this.bindings.size,
+      },
+      'PlaceOS first sync done: every key bound',
+    );
+    for (const waiter of [...this.syncWaiters]) waiter();
+  }
+
+  private initialKeysRead(): boolean {
+    for (const moduleId of this.current.modules.keys()) {
+      if (!this.moduleKeys.has(moduleId)) return false;
+    }
+    return true;
+  }
+
+  private background(task: Promise<void>): void {
+    const tracked = task
+      .catch((error: unknown) => {
+        this.logger.error({ err: errorMessage(error) }, 'PlaceOS client task failed');
+      })
+      .finally(() => this.loops.delete(tracked));
+    this.loops.add(tracked);
+  }
+
+  private recordError(error: unknown): void {
+    this.lastError = errorMessage(error);
+  }
+}
+
+function changeKey(change: StateChange): string {
+  return `${change.systemId}|${change.moduleName}|${change.index}|${change.key}`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,111 @@
+import type { Logger } from 'pino';
+import type { PlaceDriver, PlaceModule, PlaceSystem, PlaceZone } from '../model/place-models';
+import { Topology } from '../model/topology';
+import { parseDriver, parseModule, parseSystem, parseZone } from '../rest/model-parsers';
+import type { RestClient } from '../rest/rest-client';
+import { shardOf } from './shard';
+
+/** Which systems this client is responsible for. */
+export interface DiscoveryScope {
+  /** Only systems in at least one of these zones; empty = every system. */
+  zones: string[];
+  shard: { index: number; count: number };
+}
+
+/**
+ * Reads systems, modules, zones and drivers over REST and keeps what the scope needs: the
+ * systems in scope, and only the modules, zones and drivers those systems use.
+ */
+export async function discoverTopology(
+  rest: RestClient,
+  scope: DiscoveryScope,
+  logger: Logger,
+): Promise<Topology> {
+  const systems = await listSystems(rest, scope, logger);
+  const [modules, zones, drivers] = await Promise.all([
+    listModules(rest, scope, systems, logger),
+    listAllParsed(rest, '/zones', parseZone, logger),
+    listAllParsed(rest, '/drivers', parseDriver, logger),
+  ]);
+  const usedModules = new Map<string, PlaceModule>();
+  const usedZones = new Map<string, PlaceZone>();
+  for (const system of systems.values()) {
+    for (const id of system.modules) {
+      const module = modules.get(id);
+      if (module) usedModules.set(id, module);
+    }
+    for (const id of system.zones) {
+      const zone = zones.get(id);
+      if (zone) usedZones.set(id, zone);
+    }
+  }
+  const usedDrivers = new Map<string, PlaceDriver>();
+  for (const module of usedModules.values()) {
+    const driver = drivers.get(module.driverId);
+    if (driver) usedDrivers.set(driver.id, driver);
+  }
+  return new Topology(systems, usedZones, usedModules, usedDrivers);
+}
+
+async function listSystems(
+  rest: RestClient,
+  scope: DiscoveryScope,
+  logger: Logger,
+): Promise<Map<string, PlaceSystem>> {
+  let systems: Map<string, PlaceSystem>;
+  if (scope.zones.length === 0) {
+    systems = await listAllParsed(rest, '/systems', parseSystem, logger);
+  } else {
+    systems = new Map();
+    // `zone_id=a,b` means "in all of them"; scope means "in any", so one listing per zone.
+    const perZone = await Promise.all(
+      scope.zones.map((zone) =>
+        listAllParsed(rest, '/systems', parseSystem, logger, { zone_id: zone }),
+      ),
+    );
+    for (const listing of perZone) for (const [id, system] of listing) systems.set(id, system);
+  }
+  const { index, count } = scope.shard;
+  if (count > 1) {
+    for (const id of [...systems.keys()]) if (shardOf(id, count) !== index) systems.delete(id);
+  }
+  return systems;
+}
+
+async function listModules(
+  rest: RestClient,
+  scope: DiscoveryScope,
+  systems: Map<string, PlaceSystem>,
+  logger: Logger,
+): Promise<Map<string, PlaceModule>> {
+  if (scope.zones.length === 0 && scope.shard.count <= 1) {
+    return listAllParsed(rest, '/modules', parseModule, logger);
+  }
+  // A subset: ask per system rather than page through every module of the installation.
+  const modules = new Map<string, PlaceModule>();
+  await Promise.all(
+    [...systems.keys()].map(async (systemId) => {
+      const listing = await listAllParsed(rest, '/modules', parseModule, logger, {
+        control_system_id: systemId,
+      });
+      for (const [id, module] of listing) modules.set(id, module);
+    }),
+  );
+  return modules;
+}
+
+async function listAllParsed<T extends { id: string }>(
+  rest: RestClient,
+  path: string,
+  parse: (raw: unknown) => T | undefined,
+  logger: Logger,
+  query: Record<string, string> = {},
+): Promise<Map<string, T>> {
+  const result = new Map<string, T>();
+  for (const raw of await rest.listAll(path, query)) {
+    const item = parse(raw);
+    if (item) result.set(item.id, item);
+    else logger.warn({ route: path }, 'PlaceOS listed an item that could not be read; skipped');
+  }
+  return result;
+}

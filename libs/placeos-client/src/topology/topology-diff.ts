@@ -1,0 +1,154 @@
+import type { PlaceModule } from '../model/place-models';
+import { resolvedModuleName } from '../model/place-models';
+import type { Topology } from '../model/topology';
+import type { TopologyChange } from '../model/topology-change';
+
+/**
+ * The typed differences between two snapshots: by id, `updated_at`, system `version`, and the
+ * content that moves topics (zones, module order, resolved names).
+ */
+export function diffTopology(previous: Topology, current: Topology): TopologyChange[] {
+  const changes: TopologyChange[] = [];
+  const before = indexUsage(previous);
+  const after = indexUsage(current);
+  diffSystems(previous, current, changes);
+  diffModules(previous, current, before.modules, after.modules, changes);
+  diffSimple(previous.zones, current.zones, 'zone', before.zones, after.zones, changes);
+  diffSimple(previous.drivers, current.drivers, 'driver', before.drivers, after.drivers, changes);
+  return changes;
+}
+
+function diffSystems(previous: Topology, current: Topology, changes: TopologyChange[]): void {
+  for (const id of previous.systems.keys()) {
+    if (!current.systems.has(id)) changes.push({ kind: 'system-removed', id, systemIds: [id] });
+  }
+  for (const [id, after] of current.systems) {
+    const before = previous.systems.get(id);
+    if (!before) {
+      changes.push({ kind: 'system-added', id, systemIds: [id] });
+      continue;
+    }
+    if (!sameList(before.zones, after.zones)) {
+      changes.push({ kind: 'system-rezoned', id, systemIds: [id] });
+    }
+    const beforeModules = new Set(before.modules);
+    const afterModules = new Set(after.modules);
+    for (const moduleId of after.modules) {
+      if (!beforeModules.has(moduleId)) {
+        changes.push({ kind: 'module-added', id: moduleId, systemIds: [id] });
+      }
+    }
+    for (const moduleId of before.modules) {
+      if (!afterModules.has(moduleId)) {
+        changes.push({ kind: 'module-removed', id: moduleId, systemIds: [id] });
+      }
+    }
+    const keptBefore = before.modules.filter((m) => afterModules.has(m));
+    const keptAfter = after.modules.filter((m) => beforeModules.has(m));
+    if (!sameList(keptBefore, keptAfter)) {
+      changes.push({ kind: 'modules-reordered', id, systemIds: [id] });
+    }
+    if (
+      before.name !== after.name ||
+      before.version !== after.version ||
+      before.updatedAt !== after.updatedAt ||
+      JSON.stringify(before.raw) !== JSON.stringify(after.raw)
+    ) {
+      changes.push({ kind: 'system-changed', id, systemIds: [id] });
+    }
+  }
+}
+
+function diffModules(
+  previous: Topology,
+  current: Topology,
+  usedBefore: Usage,
+  usedAfter: Usage,
+  changes: TopologyChange[],
+): void {
+  for (const [id, after] of current.modules) {
+    const before = previous.modules.get(id);
+    if (!before) continue; // reported as module-added by the systems that list it
+    const systemIds = union(usedBefore.get(id), usedAfter.get(id));
+    if (resolvedModuleName(before) !== resolvedModuleName(after)) {
+      changes.push({ kind: 'module-renamed', id, systemIds });
+    } else if (moduleChanged(before, after)) {
+      changes.push({ kind: 'module-changed', id, systemIds });
+    }
+  }
+}
+
+function moduleChanged(before: PlaceModule, after: PlaceModule): boolean {
+  return (
+    before.driverId !== after.driverId ||
+    before.updatedAt !== after.updatedAt ||
+    JSON.stringify(before.raw) !== JSON.stringify(after.raw)
+  );
+}
+
+interface Model {
+  id: string;
+  updatedAt: number;
+  raw: unknown;
+}
+
+function diffSimple(
+  before: ReadonlyMap<string, Model>,
+  after: ReadonlyMap<string, Model>,
+  kind: 'zone' | 'driver',
+  usedBefore: Usage,
+  usedAfter: Usage,
+  changes: TopologyChange[],
+): void {
+  for (const id of before.keys()) {
+    if (!after.has(id)) {
+      changes.push({ kind: `${kind}-removed`, id, systemIds: union(usedBefore.get(id)) });
+    }
+  }
+  for (const [id, model] of after) {
+    const old = before.get(id);
+    if (!old) {
+      changes.push({ kind: `${kind}-added`, id, systemIds: union(usedAfter.get(id)) });
+    } else if (
+      old.updatedAt !== model.updatedAt ||
+      JSON.stringify(old.raw) !== JSON.stringify(model.raw)
+    ) {
+      changes.push({
+        kind: `${kind}-changed`,
+        id,
+        systemIds: union(usedBefore.get(id), usedAfter.get(id)),
+      });
+    }
+  }
+}
+
+/** Model id -> ids of the systems that use it. */
+type Usage = Map<string, Set<string>>;
+
+function indexUsage(topology: Topology): { modules: Usage; zones: Usage; drivers: Usage } {
+  const modules: Usage = new Map();
+  const zones: Usage = new Map();
+  const drivers: Usage = new Map();
+  const add = (usage: Usage, id: string, systemId: string): void => {
+    const systems = usage.get(id);
+    if (systems) systems.add(systemId);
+    else usage.set(id, new Set([systemId]));
+  };
+  for (const system of topology.systems.values()) {
+    for (const moduleId of system.modules) {
+      add(modules, moduleId, system.id);
+      const driverId = topology.modules.get(moduleId)?.driverId;
+      if (driverId) add(drivers, driverId, system.id);
+    }
+    for (const zoneId of system.zones) add(zones, zoneId, system.id);
+  }
+  return { modules, zones, drivers };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+function union(a?: Set<string>, b?: Set<string>): string[] {
+  return [...new Set([...(a ?? []), ...(b ?? [])])];
+}

@@ -1,0 +1,136 @@
+import {
+  type CallHandler,
+  Controller,
+  type ExecutionContext,
+  Module,
+  type NestInterceptor,
+  UseInterceptors,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, EventPattern, type MicroserviceOptions, Payload } from '@nestjs/microservices';
+import { type Simulator, startSimulator } from '@app/placeos-sim';
+import { type Observable, tap } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlaceOsClient } from '../client/placeos-client';
+import type { StateChange } from '../model/state-change';
+import type { TopologyUpdate } from '../model/topology-change';
+import {
+  capturingLogger,
+  changeKey,
+  expectedState,
+  simClientOptions,
+  waitFor,
+} from '../testing/client-test-kit';
+import { PlaceOsContext } from './placeos-context';
+import { PLACEOS_STATE_EVENT, PLACEOS_TOPOLOGY_EVENT, PlaceOsTransport } from './placeos-transport';
+
+/** What the Nest side saw, shared with the test (no DI needed). */
+const seen = {
+  intercepted: 0,
+  interceptedAfter: 0,
+  handled: [] as StateChange[],
+  topology: [] as TopologyUpdate[],
+  inFlightPerKey: new Map<string, number>(),
+  overlapPerKey: 0,
+  patterns: new Set<string>(),
+  failOnKey: '',
+  slowKey: '',
+};
+
+class CountingInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    expect(context.getType()).toBe('rpc');
+    const change = context.switchToRpc().getData<StateChange>();
+    expect(change.systemId).toBeTypeOf('string');
+    seen.intercepted++;
+    return next.handle().pipe(tap(() => seen.interceptedAfter++));
+  }
+}
+
+@Controller()
+class StateController {
+  @EventPattern(PLACEOS_STATE_EVENT)
+  @UseInterceptors(CountingInterceptor)
+  async onState(@Payload() change: StateChange, @Ctx() ctx: PlaceOsContext): Promise<string> {
+    seen.patterns.add(ctx.getPattern());
+    const key = changeKey(change);
+    const busy = seen.inFlightPerKey.get(key) ?? 0;
+    if (busy > 0) seen.overlapPerKey++;
+    seen.inFlightPerKey.set(key, busy + 1);
+    // Slow handlers: values pile up behind the workers and must coalesce, in order.
+    await new Promise((resolve) => setTimeout(resolve, key === seen.slowKey ? 5 : 0));
+    seen.inFlightPerKey.set(key, busy);
+    seen.handled.push(change);
+    if (key === seen.failOnKey) throw new Error('handler failure');
+    return key;
+  }
+
+  @EventPattern(PLACEOS_TOPOLOGY_EVENT)
+  onTopology(@Payload() update: TopologyUpdate): void {
+    seen.topology.push(update);
+  }
+}
+
+@Module({ controllers: [StateController] })
+class TestAppModule {}
+
+describe('PlaceOsTransport in a Nest microservice', () => {
+  let sim: Simulator;
+  let app: Awaited<ReturnType<typeof NestFactory.createMicroservice>>;
+  let client: PlaceOsClient;
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      seed: 31,
+      portfolio: { buildingsPerRegion: 1, levelsPerBuilding: 2, roomsPerLevel: 2 },
+    });
+    const { logger } = capturingLogger('warn');
+    client = new PlaceOsClient(simClientOptions(sim, logger));
+    app = await NestFactory.createMicroservice<MicroserviceOptions>(TestAppModule, {
+      strategy: new PlaceOsTransport(client, { concurrency: 4, logger }),
+      logger: false,
+    });
+    await app.listen();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await sim.close();
+  });
+
+  it('dispatches every state change through the interceptor and the handler', async () => {
+    expect(await client.whenSynced(20_000)).toBe(true);
+    const expected = expectedState(sim);
+    await waitFor(() => seen.handled.length >= expected.size, 'every initial change handled');
+    expect(seen.topology[0].current.systems.size).toBe(sim.world.stats().systems);
+    expect(seen.intercepted).toBe(seen.handled.length);
+    expect(seen.interceptedAfter).toBe(seen.handled.length);
+    expect(seen.patterns).toEqual(new Set([PLACEOS_STATE_EVENT]));
+    expect(new Set(seen.handled.map(changeKey))).toEqual(new Set(expected.keys()));
+  });
+
+  it('keeps per-key order under load, coalescing, and survives a failing handler', async () => {
+    await client.whenSynced(20_000);
+    const entries = [...expectedState(sim).entries()];
+    const [counterKey, target] = entries[0];
+    const [failKey, failTarget] = entries[1];
+    seen.slowKey = counterKey;
+    seen.failOnKey = failKey;
+    const handledBefore = seen.handled.length;
+    sim.world.setState(failTarget.moduleId, failKey.split('|')[3], 'boom');
+    for (let i = 1; i <= 200; i++) sim.world.setState(target.moduleId, counterKey.split('|')[3], i);
+    await waitFor(
+      () => seen.handled.filter((c) => changeKey(c) === counterKey).at(-1)?.value === 200,
+      'the last counter value',
+    );
+    const values = seen.handled
+      .slice(handledBefore)
+      .filter((c) => changeKey(c) === counterKey)
+      .map((c) => c.value as number);
+    expect(values.every((v, i) => i === 0 || v > values[i - 1])).toBe(true);
+    expect(values.length).toBeLessThanOrEqual(200);
+    expect(seen.overlapPerKey).toBe(0);
+    expect(seen.handled.some((c) => changeKey(c) === failKey && c.value === 'boom')).toBe(true);
+    expect(seen.intercepted).toBe(seen.handled.length);
+  });
+});

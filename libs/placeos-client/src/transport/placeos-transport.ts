@@ -1,0 +1,130 @@
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { Logger } from 'pino';
+import { finalize, lastValueFrom } from 'rxjs';
+import type { PlaceOsClient } from '../client/placeos-client';
+import { PlaceOsContext } from './placeos-context';
+
+/** Pattern of `@EventPattern` handlers receiving each `StateChange`. */
+export const PLACEOS_STATE_EVENT = 'placeos.state';
+/** Pattern of `@EventPattern` handlers receiving each `TopologyUpdate` (awaited before re-binding). */
+export const PLACEOS_TOPOLOGY_EVENT = 'placeos.topology';
+
+export interface PlaceOsTransportOptions {
+  /** Events handled at once (default 8); per-key order holds regardless. */
+  concurrency?: number;
+  logger?: Logger;
+}
+
+/**
+ * A Nest custom transport (nestjs-notes.md §4, Option A): each PlaceOS state change and topology
+ * update becomes a real Nest event, so interceptors, pipes and filters wrap it. Unlike the base
+ * `Server.handleEvent`, handlers are awaited (as `ServerKafka` does): workers take leases from the
+ * client's coalescing queue, so backpressure is the bounded worker count and memory is bounded
+ * by the number of distinct keys.
+ */
+export class PlaceOsTransport extends Server implements CustomTransportStrategy {
+  override readonly propagatesEventHandlerErrors = true;
+  private readonly concurrency: number;
+  private readonly stopWorkers = new AbortController();
+  private workers: Promise<void>[] = [];
+  private unsubscribe?: () => void;
+  private readonly missingHandlerLogged = new Set<string>();
+
+  constructor(
+    private readonly client: PlaceOsClient,
+    private readonly options: PlaceOsTransportOptions = {},
+  ) {
+    super();
+    this.concurrency = options.concurrency ?? 8;
+  }
+
+  listen(callback: (...optionalParams: unknown[]) => unknown): void {
+    this.unsubscribe = this.client.onTopology((update) =>
+      this.dispatch(PLACEOS_TOPOLOGY_EVENT, update),
+    );
+    for (let i = 0; i < this.concurrency; i++) this.workers.push(this.work());
+    this.client.start().then(
+      () => {
+        this._status$.next('connected');
+        callback();
+      },
+      (error: unknown) => callback(error),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe?.();
+    this.stopWorkers.abort();
+    await this.client.stop();
+    await Promise.allSettled(this.workers);
+    this._status$.next('disconnected');
+  }
+
+  /** No transport-level events to subscribe to: the client reports through `status()`. */
+  on(): void {
+    // Nothing to subscribe to; the abstract base requires the method.
+  }
+
+  /** The PlaceOS client this transport drives. */
+  unwrap<T>(): T {
+    return this.client as T;
+  }
+
+  /** Runs the handler through Nest's pipeline and awaits its stream (errors are re-thrown). */
+  override async handleEvent(
+    pattern: string,
+    packet: { data: unknown },
+    context: PlaceOsContext,
+  ): Promise<void> {
+    const handler = this.getHandlerByPattern(pattern);
+    if (!handler) {
+      if (!this.missingHandlerLogged.has(pattern)) {
+        this.missingHandlerLogged.add(pattern);
+        this.options.logger?.warn({ pattern }, 'no @EventPattern handler for PlaceOS events');
+      }
+      return;
+    }
+    let failure: { error: unknown } | undefined;
+    await new Promise<void>((resolve) => {
+      const started: unknown = this.runWithProcessingHooks(context, async (runEndHook) => {
+        try {
+          const result: unknown = await handler(packet.data, context);
+          await lastValueFrom(this.transformToObservable(result).pipe(finalize(runEndHook)), {
+            defaultValue: undefined,
+          });
+        } catch (error) {
+          failure = { error };
+          runEndHook();
+        } finally {
+          resolve();
+        }
+      });
+      // A processing hook may hand back its promise; failures are reported above already.
+      if (started instanceof Promise) started.catch(() => undefined);
+    });
+    if (failure) throw failure.error;
+  }
+
+  private async dispatch(pattern: string, data: unknown): Promise<void> {
+    try {
+      await this.handleEvent(pattern, { data }, new PlaceOsContext([pattern]));
+    } catch (error) {
+      this.options.logger?.error(
+        { pattern, err: error instanceof Error ? error.message : String(error) },
+        'PlaceOS event handler failed; event dropped',
+      );
+    }
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const lease = await this.client.changes.take(this.stopWorkers.signal);
+      if (!lease) return;
+      try {
+        await this.dispatch(PLACEOS_STATE_EVENT, lease.value);
+      } finally {
+        lease.done();
+      }
+    }
+  }
+}

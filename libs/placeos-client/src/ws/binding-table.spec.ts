@@ -1,0 +1,149 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { StateChange } from '../model/state-change';
+import { RateLimitedLog } from '../util/rate-limited-log';
+import { BindingTable } from './binding-table';
+import { parseControlFrame } from './control-frame';
+
+interface Sent {
+  id: number;
+  cmd: string;
+  sys: string;
+  mod: string;
+  index: number;
+  name: string;
+}
+
+function setup(window = 2, timeoutMs = 1000) {
+  let now = 1_000;
+  const sent: Sent[] = [];
+  const changes: StateChange[] = [];
+  let socketOpen = true;
+  const table = new BindingTable({
+    window,
+    timeoutMs,
+    retry: { baseMs: 100, maxMs: 100 },
+    send: (text) => {
+      if (!socketOpen) return false;
+      sent.push(JSON.parse(text) as Sent);
+      return true;
+    },
+    emit: (change) => changes.push(change),
+    log: new RateLimitedLog(pino({ level: 'silent' })),
+    now: () => now,
+  });
+  const frame = (text: string) => table.handle(parseControlFrame(text), now);
+  const meta = (s: Sent) =>
+    JSON.stringify({ sys: s.sys, mod: s.mod, index: s.index, name: s.name });
+  return {
+    table,
+    sent,
+    changes,
+    frame,
+    meta,
+    advance: (ms: number) => (now += ms),
+    setOpen: (open: boolean) => (socketOpen = open),
+  };
+}
+
+describe('BindingTable', () => {
+  it('binds within the window with integer ids and accepts a notify before its success', () => {
+    const t = setup(2);
+    t.table.onOpen();
+    t.table.setSlot('sys-1', 'Display', 1, 'mod-a', ['power', 'input', 'volume']);
+    expect(t.sent.map((s) => [s.cmd, s.name])).toEqual([
+      ['bind', 'power'],
+      ['bind', 'input'],
+    ]);
+    expect(t.sent.every((s) => Number.isInteger(s.id))).toBe(true);
+    const [power, input] = t.sent;
+    t.frame(`{"id":${power.id},"type":"notify","value":true,"meta":${t.meta(power)}}`);
+    t.frame(`{"id":${power.id},"type":"success","meta":${t.meta(power)}}`);
+    expect(t.sent).toHaveLength(3); // the window moved on
+    t.frame(`{"id":${input.id},"type":"success","meta":${t.meta(input)}}`);
+    t.frame(`{"id":${input.id},"type":"notify","value":"hdmi","meta":${t.meta(input)}}`);
+    t.frame(`{"id":${input.id},"type":"notify","value":null,"meta":${t.meta(input)}}`);
+    expect(t.changes).toEqual([
+      expect.objectContaining({
+        systemId: 'sys-1',
+        moduleName: 'Display',
+        index: 1,
+        moduleId: 'mod-a',
+        key: 'power',
+        value: true,
+        resync: true,
+      }),
+      expect.objectContaining({ key: 'input', value: 'hdmi', resync: true }),
+      expect.objectContaining({ key: 'input', value: null, resync: false }),
+    ]);
+    expect(t.table.bound).toBe(2);
+    expect(t.table.allBound).toBe(false);
+  });
+
+  it('retries a bind PlaceOS never answered, and re-binds everything after a reconnect', () => {
+    const t = setup(10, 1000);
+    t.table.onOpen();
+    t.table.setSlot('sys-1', 'Display', 1, 'mod-a', ['power']);
+    t.advance(1001);
+    t.table.sweep();
+    expect(t.table.pending).toBe(0);
+    t.advance(200);
+    t.table.sweep();
+    expect(t.sent.map((s) => s.cmd)).toEqual(['bind', 'bind']);
+    expect(t.sent[1].id).toBeGreaterThan(t.sent[0].id);
+    t.frame(`{"id":${t.sent[1].id},"type":"success"}`);
+    expect(t.table.allBound).toBe(true);
+    t.table.onClose();
+    expect(t.table.bound).toBe(0);
+    t.table.onOpen();
+    expect(t.sent).toHaveLength(3);
+    t.frame(`{"id":${t.sent[2].id},"type":"notify","value":1,"meta":${t.meta(t.sent[2])}}`);
+    expect(t.changes.at(-1)).toMatchObject({ value: 1, resync: true });
+  });
+
+  it('routes notifies by the first id PlaceOS kept when meta is missing, and drops strays', () => {
+    const t = setup();
+    t.table.onOpen();
+    t.table.setSlot('sys-1', 'Display', 1, 'mod-a', ['power']);
+    const id = t.sent[0].id;
+    t.frame(`{"id":${id},"type":"success"}`);
+    t.frame(`{"id":${id},"type":"notify","value":5}`);
+    t.frame(`{"id":999,"type":"notify","value":6}`);
+    expect(t.changes.map((c) => c.value)).toEqual([5]);
+  });
+
+  it('unbinds removed slots and re-binds a slot taken over by another module', () => {
+    const t = setup(10);
+    t.table.onOpen();
+    t.table.setSlot('sys-1', 'Display', 1, 'mod-a', ['power']);
+    t.frame(`{"id":${t.sent[0].id},"type":"success"}`);
+    t.table.setSlot('sys-1', 'Display', 1, 'mod-b', ['power', 'input']);
+    expect(t.sent.slice(1).map((s) => `${s.cmd}:${s.name}`)).toEqual([
+      'unbind:power',
+      'bind:power',
+      'bind:input',
+    ]);
+    t.table.removeSlot('sys-1|Display|1');
+    expect(t.sent.slice(4).map((s) => `${s.cmd}:${s.name}`)).toEqual([
+      'unbind:power',
+      'unbind:input',
+    ]);
+    expect(t.table.size).toBe(0);
+    t.frame(`{"id":${t.sent[2].id},"type":"notify","value":1,"meta":${t.meta(t.sent[2])}}`);
+    expect(t.changes).toHaveLength(0);
+  });
+
+  it('retries a bind refused with an error frame, and waits while the socket is closed', () => {
+    const t = setup(10);
+    t.table.setSlot('sys-1', '_Secret', 1, 'mod-s', ['x']);
+    expect(t.sent).toHaveLength(0);
+    t.table.onOpen();
+    t.frame(
+      `{"id":${t.sent[0].id},"type":"error","msg":"attempted to access protected module","error_code":2,"code":500}`,
+    );
+    expect(t.table.pending).toBe(0);
+    t.advance(150);
+    t.table.sweep();
+    expect(t.sent).toHaveLength(2);
+  });
+});

@@ -1,0 +1,13 @@
+export { startSimulator, CONTROL_PATH } from './simulator';
+export type { Simulator, SimulatorOptions } from './simulator';
+export { SimWorld } from './world/sim-world';
+export type { SimStats, WorldData } from './world/sim-world';
+export type { PortfolioOptions } from './world/portfolio-generator';
+export { generatePortfolio } from './world/portfolio-generator';
+export type { FaultKind, FaultSpec } from './world/world-listener';
+export type { SimPermissions } from './auth/sim-auth';
+export type { ModelJson } from './world/model-json';
+export { SimInputError, SimNotFoundError } from './world/sim-errors';
+export { computeModuleSlots, parseModuleSlug } from './world/module-slots';
+export { parseControlRequest } from './control/control-request';
+export { encodeControlResponse } from './control/control-response';

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { SimAuth, SimPermissions } from './auth/sim-auth';
+import { ControlServer } from './control/control-server';
+import { FaultInjector } from './http/fault-injector';
+import { HttpExchange, sendError } from './http/http-exchange';
+import { handleTokenRequest, TOKEN_PATH } from './http/oauth-route';
+import { API_BASE, PlaceOsRoutes } from './http/placeos-routes';
+import { SIM_PREFIX, SimControlRoutes } from './http/sim-control-routes';
+import { generatePortfolio, PortfolioOptions } from './world/portfolio-generator';
+import { RandomStateChanger } from './world/random-state-changer';
+import { SeededRandom } from './world/seeded-random';
+import { SimWorld } from './world/sim-world';
+
+/** Path of the control WebSocket. */
+export const CONTROL_PATH = `${API_BASE}/systems/control`;
+
+/** Options for `startSimulator`. */
+export interface SimulatorOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  seed?: number;
+  portfolio?: PortfolioOptions;
+  /** Random state changes per second (default 0). */
+  changesPerSecond?: number;
+  /** Default: generated in PlaceOS format. */
+  apiKey?: string;
+  /** Default 'support' (what the bridge needs); 'user' exercises the 403 and protected-module paths. */
+  apiKeyPermissions?: SimPermissions;
+  /** Permissions of the OAuth password-grant user (default 'support'). */
+  userPermissions?: SimPermissions;
+  user?: { email: string; password: string };
+  oauthClient?: { clientId: string; clientSecret: string };
+  /** Default 7200 like Doorkeeper. */
+  accessTokenTtlSeconds?: number;
+  /** Unsolicited `pong` interval (default 80 000 like PlaceOS). */
+  pongIntervalMs?: number;
+  /** Chance that a bind's initial notify precedes its success (default 0.3). */
+  notifyFirstProbability?: number;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** e.g. http://127.0.0.1:43123 (no trailing slash). */
+  readonly url: string;
+  readonly apiKey: string;
+  readonly user: { email: string; password: string };
+  readonly oauthClient: { clientId: string; clientSecret: string };
+  readonly world: SimWorld;
+  /** Closes sockets and the server. */
+  close(): Promise<void>;
+}
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string, body: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** Starts a PlaceOS simulator (REST, OAuth, control WebSocket, `/_sim/` test controls) on `host:port`. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const seed = options.portfolio?.seed ?? options.seed ?? 1;
+  const world = new SimWorld(generatePortfolio({ ...options.portfolio, seed }));
+  const auth = new SimAuth({
+    apiKey: options.apiKey,
+    apiKeyPermissions: options.apiKeyPermissions,
+    userPermissions: options.userPermissions,
+    user: options.user,
+    oauthClient: options.oauthClient,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+  });
+  const control = new ControlServer(world, {
+    seed,
+    pongIntervalMs: options.pongIntervalMs ?? 80_000,
+    notifyFirstProbability: options.notifyFirstProbability,
+  });
+  world.addListener(control);
+  const faults = new FaultInjector();
+  const changer = new RandomStateChanger(
+    world,
+    new SeededRandom(seed ^ 0x2545f491),
+    options.changesPerSecond ?? 0,
+  );
+  const placeos = new PlaceOsRoutes(world, auth);
+  const simRoutes = new SimControlRoutes(world);
+  const hung = new Set<Duplex>();
+
+  world.attachRuntime({
+    dropSockets: () => control.dropSockets(),
+    setPaused: (paused) => changer.setPaused(paused),
+    injectFault: (fault) => faults.add(fault),
+    sendRawFrame: (text) => control.broadcast(text),
+    expireAccessTokens: () => auth.expireAll(),
+    socketCount: () => control.socketCount(),
+    bindingCount: () => control.bindingCount(),
+  });
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://placeos-sim');
+    } catch {
+      res.statusCode = 400;
+      res.end();
+      return;
+    }
+    const requested = req.headers['x-request-id'];
+    const requestId =
+      typeof requested === 'string' && requested !== '' && requested.length <= 200
+        ? requested
+        : randomUUID();
+    const ex: HttpExchange = { req, res, url, requestId, truncate: false };
+    const path = url.pathname;
+    if (path.startsWith(SIM_PREFIX)) {
+      void simRoutes.handle(ex);
+      return;
+    }
+    const fault = faults.take(path);
+    if (fault === 'hang') {
+      hung.add(req.socket);
+      req.socket.once('close', () => hung.delete(req.socket));
+      return;
+    }
+    if (fault === 'status500') return sendError(ex, 500, 'injected fault');
+    if (fault === 'status401') return sendError(ex, 401, 'injected fault');
+    ex.truncate = fault === 'truncate';
+    if (path === TOKEN_PATH) {
+      void handleTokenRequest(ex, auth);
+      return;
+    }
+    if (path === API_BASE || path.startsWith(`${API_BASE}/`)) {
+      placeos.handle(ex);
+      return;
+    }
+    sendError(ex, 404, 'Not Found');
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => undefined);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://placeos-sim');
+    } catch {
+      rejectUpgrade(socket, 400, 'Bad Request', '{"error":"bad request"}');
+      return;
+    }
+    if (url.pathname !== CONTROL_PATH) {
+      rejectUpgrade(socket, 404, 'Not Found', '{"error":"Not Found"}');
+      return;
+    }
+    const fault = faults.take(url.pathname);
+    if (fault === 'hang') {
+      hung.add(socket);
+      socket.once('close', () => hung.delete(socket));
+      return;
+    }
+    if (fault === 'truncate') {
+      socket.destroy();
+      return;
+    }
+    if (fault === 'status500')
+      return rejectUpgrade(socket, 500, 'Internal Server Error', '{"error":"injected fault"}');
+    if (fault === 'status401')
+      return rejectUpgrade(socket, 401, 'Unauthorized', '{"error":"injected fault"}');
+    const result = auth.authenticate({ headers: req.headers, query: url.searchParams });
+    if (!result.ok)
+      return rejectUpgrade(socket, 401, 'Unauthorized', JSON.stringify({ error: result.error }));
+    control.handleUpgrade(req, socket, head, result.principal);
+  };
+
+  const server: Server = createServer(onRequest);
+  server.on('upgrade', onUpgrade);
+  server.on('clientError', (_error, socket) => socket.destroy());
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  changer.start();
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    apiKey: auth.apiKey,
+    user: auth.user,
+    oauthClient: auth.oauthClient,
+    world,
+    close: () => {
+      closed ??= new Promise<void>((resolve) => {
+        changer.stop();
+        control.close();
+        world.attachRuntime(undefined);
+        for (const s of hung) s.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

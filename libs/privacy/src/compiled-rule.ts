@@ -1,0 +1,146 @@
+import type { JsonValue } from '@app/placeos-client';
+import { detectorMatcher } from './detectors';
+import { hmacSha256Hex } from './hmac';
+import { collectStringLeaves, mapStringLeaves, someStringLeaf } from './json-walk';
+import { parseKeyPath, type KeyPath } from './key-path';
+import { DEFAULT_MASK, maskText } from './mask';
+import { DEFAULT_REPLACEMENT } from './normalize-rule';
+import { PathSelector } from './path-selector';
+import type { AppliedRule, MaskOptions, PrivacyRule, RuleAction } from './privacy-rule';
+import { RegexMatcher } from './regex-matcher';
+import { ruleProblems } from './rule-problems';
+import { hasMatch, replaceMatches, type TextMatcher } from './text-matcher';
+import { TopicFilter } from './topic-filter';
+
+/** Returned by CompiledRule.run when the rule drops the message. */
+export const DROP: unique symbol = Symbol('drop');
+
+/** Per-apply memo of the value's string leaves, shared by rules that see the same value. */
+export class LeafScratch {
+  private value: JsonValue | undefined;
+  private strings: string[] | undefined;
+  private joined: string | undefined;
+
+  /** Every string leaf of `value`. */
+  stringsOf(value: JsonValue): string[] {
+    if (this.strings === undefined || !Object.is(this.value, value)) {
+      this.value = value;
+      this.strings = collectStringLeaves(value, []);
+      this.joined = undefined;
+    }
+    return this.strings;
+  }
+
+  /** Every string leaf of `value`, joined with `\n`. */
+  joinedOf(value: JsonValue): string {
+    const strings = this.stringsOf(value);
+    return (this.joined ??= strings.join('\n'));
+  }
+}
+
+/** One enabled rule, with its topic filter, key paths and matcher compiled once. */
+export class CompiledRule {
+  readonly info: AppliedRule;
+  readonly priority: number;
+  readonly createdAt: string;
+  readonly id: string;
+  private readonly filter: TopicFilter;
+  private readonly allBrokers: boolean;
+  private readonly brokers: ReadonlySet<string>;
+  private readonly selector: PathSelector | undefined;
+  private readonly matcher: TextMatcher | undefined;
+  private readonly action: RuleAction;
+  private readonly mask: MaskOptions;
+  private readonly replacement: string;
+
+  private constructor(rule: PrivacyRule, filter: TopicFilter, paths: KeyPath[] | undefined) {
+    this.id = rule.id;
+    this.priority = rule.priority ?? 100;
+    this.createdAt = rule.createdAt ?? '';
+    this.info = Object.freeze({ id: rule.id, name: rule.name, action: rule.action });
+    this.filter = filter;
+    const brokers = rule.brokers ?? ['*'];
+    this.allBrokers = brokers.includes('*');
+    this.brokers = new Set(brokers);
+    this.selector = paths && paths.length > 0 ? new PathSelector(paths) : undefined;
+    const match = rule.match;
+    this.matcher =
+      match === undefined
+        ? undefined
+        : 'detector' in match
+          ? detectorMatcher(match.detector)
+          : new RegexMatcher(match.regex, match.flags);
+    this.action = rule.action;
+    const mask: Partial<MaskOptions> = rule.mask ?? {};
+    this.mask = {
+      char: mask.char ?? DEFAULT_MASK.char,
+      keepStart: mask.keepStart ?? DEFAULT_MASK.keepStart,
+      keepEnd: mask.keepEnd ?? DEFAULT_MASK.keepEnd,
+      keepDomain: mask.keepDomain ?? DEFAULT_MASK.keepDomain,
+    };
+    this.replacement = rule.replacement ?? DEFAULT_REPLACEMENT;
+  }
+
+  /** Compiles a stored rule; throws an Error listing its problems when it cannot run. */
+  static compile(rule: PrivacyRule): CompiledRule {
+    const problems = ruleProblems(rule);
+    if (problems.length > 0) throw new Error(problems.join('; '));
+    const filter = TopicFilter.compile(rule.topic ?? '#');
+    if (!filter) throw new Error(`topic: ${rule.topic} is not a valid MQTT topic filter`);
+    const paths = rule.keys?.map((path) => {
+      const parsed = parseKeyPath(path);
+      if (!parsed) throw new Error(`keys: ${path} is not a valid key path`);
+      return parsed;
+    });
+    return new CompiledRule(rule, filter, paths);
+  }
+
+  /** Whether this rule's topic filter and broker list select the message. */
+  selects(topicLevels: readonly string[], brokerId: string): boolean {
+    return (this.allBrokers || this.brokers.has(brokerId)) && this.filter.matchesLevels(topicLevels);
+  }
+
+  /** The value after this rule (the same reference when unchanged), or DROP. */
+  run(value: JsonValue, secret: string, scratch: LeafScratch): JsonValue | typeof DROP {
+    const matcher = this.matcher;
+    let candidates: ReadonlySet<string> | undefined;
+    if (matcher?.candidatesIn) {
+      const strings = this.selector ? this.selector.collectStrings(value) : scratch.stringsOf(value);
+      if (strings.length === 0) return value;
+      if (strings.length > 1) {
+        const joined = this.selector ? strings.join('\n') : scratch.joinedOf(value);
+        candidates = matcher.candidatesIn(strings, joined);
+        if (candidates.size === 0) return value;
+      }
+    }
+    if (this.action === 'drop') return this.finds(value, candidates) ? DROP : value;
+    const transform = this.transformFor(secret);
+    const edit = matcher
+      ? (text: string) =>
+          candidates && !candidates.has(text) ? text : replaceMatches(matcher, text, transform)
+      : transform;
+    return this.selector
+      ? this.selector.map(value, edit, matcher === undefined)
+      : mapStringLeaves(value, edit);
+  }
+
+  private transformFor(secret: string): (text: string) => string {
+    switch (this.action) {
+      case 'hash':
+        return (text) => hmacSha256Hex(secret, text);
+      case 'mask':
+        return (text) => maskText(text, this.mask);
+      default:
+        return () => this.replacement;
+    }
+  }
+
+  /** Whether the content selector finds anything (for `drop`). */
+  private finds(value: JsonValue, candidates: ReadonlySet<string> | undefined): boolean {
+    const matcher = this.matcher;
+    if (!matcher) return this.selector ? this.selector.anyPresent(value) : true;
+    const test = (text: string) =>
+      (!candidates || candidates.has(text)) && hasMatch(matcher, text);
+    return this.selector ? this.selector.someString(value, test) : someStringLeaf(value, test);
+  }
+}

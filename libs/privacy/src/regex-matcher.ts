@@ -1,0 +1,122 @@
+import RE2 from 're2';
+import { RULE_LIMITS } from './limits';
+import { scanWithRe2, type TextMatcher } from './text-matcher';
+
+const ALLOWED_FLAGS = 'imsu';
+
+/** Why a user regex cannot be used, or undefined when RE2 compiles it. */
+export function regexProblem(pattern: unknown, flags: unknown): string | undefined {
+  if (typeof pattern !== 'string' || pattern.length === 0) {
+    return 'match.regex: must be a non-empty string';
+  }
+  if (pattern.length > RULE_LIMITS.regexLength) {
+    return `match.regex: longer than ${RULE_LIMITS.regexLength} characters`;
+  }
+  if (flags !== undefined) {
+    if (typeof flags !== 'string') return 'match.flags: must be a string';
+    for (let i = 0; i < flags.length; i++) {
+      if (!ALLOWED_FLAGS.includes(flags[i]) || flags.indexOf(flags[i]) !== i) {
+        return `match.flags: ${JSON.stringify(flags)} is not allowed; use each of i, m, s, u at most once (matching is always global)`;
+      }
+    }
+  }
+  try {
+    new RE2(pattern, `${engineFlags(flags ?? '')}gu`);
+    return undefined;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `match.regex: the linear-time engine (RE2) cannot run ${quote(pattern)}: ${reason} (backreferences and lookaround are not supported)`;
+  }
+}
+
+/** The user's flags RE2 needs to hear about; `u` is implied (RE2 always matches code points). */
+function engineFlags(flags: string): string {
+  return [...new Set(flags.replace(/[^ims]/g, ''))].join('');
+}
+
+function quote(text: string): string {
+  const json = JSON.stringify(text);
+  return json.length > 120 ? `${json.slice(0, 117)}..."` : json;
+}
+
+/** A user-supplied regular expression, run by RE2 in linear time. */
+export class RegexMatcher implements TextMatcher {
+  private readonly re: RE2;
+  private readonly joinedRe: RE2 | undefined;
+  readonly candidatesIn: ((leaves: readonly string[], joined: string) => ReadonlySet<string>) | undefined;
+
+  /** Throws when RE2 refuses the pattern; call regexProblem first for a readable message. */
+  constructor(pattern: string, flags = '') {
+    const base = engineFlags(flags);
+    this.re = new RE2(pattern, `${base}gu`);
+    // With '\n' between leaves and multi-line `^`/`$`, every match inside a leaf is also a match
+    // of the joined text, so leaves no joined match touches cannot match. Patterns that can tell
+    // a leaf edge from a line break (`\A`, `\z`, inline flags) get no batch pre-check.
+    if (joinSafe(pattern)) {
+      this.joinedRe = new RE2(pattern, `${base.replace('m', '')}gmu`);
+      this.candidatesIn = (leaves, joined) => this.leavesTouched(leaves, joined);
+    }
+  }
+
+  scan(text: string, visit: (start: number, end: number) => boolean): void {
+    scanWithRe2(this.re, text, visit);
+  }
+
+  private leavesTouched(leaves: readonly string[], joined: string): ReadonlySet<string> {
+    const touched = new Set<string>();
+    const re = this.joinedRe;
+    if (!re || leaves.length === 0) return touched;
+    let leaf = 0;
+    let leafEnd = leaves[0].length; // the separator after a leaf counts as part of it
+    let marked = -1;
+    const markThrough = (position: number): void => {
+      for (;;) {
+        if (marked < leaf) {
+          marked = leaf;
+          touched.add(leaves[leaf]);
+        }
+        if (position <= leafEnd || leaf === leaves.length - 1) return;
+        leaf++;
+        leafEnd += 1 + leaves[leaf].length;
+      }
+    };
+    re.lastIndex = 0;
+    for (;;) {
+      const found = re.exec(joined);
+      if (!found) break;
+      const start = found.index;
+      const end = start + found[0].length;
+      while (start > leafEnd && leaf < leaves.length - 1) {
+        leaf++;
+        leafEnd += 1 + leaves[leaf].length;
+      }
+      markThrough(Math.max(start, end - 1));
+      if (marked === leaves.length - 1 && leaf === leaves.length - 1) break;
+      if (end > start) {
+        re.lastIndex = end;
+      } else {
+        const code = joined.charCodeAt(start);
+        const next = start + (code >= 0xd800 && code <= 0xdbff ? 2 : 1);
+        if (next > joined.length) break;
+        re.lastIndex = next;
+      }
+    }
+    return touched;
+  }
+}
+
+/** False for patterns using `\A`, `\z` or inline flag groups (which could turn `m` off). */
+function joinSafe(pattern: string): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1];
+      if (next === 'A' || next === 'z') return false;
+      i++;
+    } else if (c === '(' && pattern[i + 1] === '?') {
+      const after = pattern[i + 2];
+      if (after !== ':' && after !== '<' && after !== 'P') return false;
+    }
+  }
+  return true;
+}

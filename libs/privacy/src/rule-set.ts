@@ -1,0 +1,119 @@
+import type { JsonValue } from '@app/placeos-client';
+import { CompiledRule, DROP, LeafScratch } from './compiled-rule';
+import { jsonEqual } from './json-walk';
+import type { AppliedRule, FilterResult, FilterTarget, PrivacyRule } from './privacy-rule';
+
+/** A rule that could not be compiled, and why. */
+export interface RuleProblem {
+  ruleId: string;
+  message: string;
+}
+
+const NO_RULES: readonly CompiledRule[] = Object.freeze([]);
+const SELECTION_CACHE_LIMIT = 20_000;
+
+/** The enabled rules, compiled once per change and applied in priority order. */
+export class RuleSet {
+  /** A rule set without rules: every message passes unchanged. */
+  static readonly EMPTY: RuleSet = RuleSet.compile([]);
+
+  /** Rules that were skipped because they cannot run. */
+  readonly problems: ReadonlyArray<RuleProblem>;
+  // (broker id, canonical topic) → the rules that select it; bounded, oldest entries evicted.
+  private readonly selection = new Map<string, readonly CompiledRule[]>();
+
+  private constructor(
+    private readonly rules: readonly CompiledRule[],
+    problems: RuleProblem[],
+  ) {
+    this.problems = Object.freeze(problems);
+  }
+
+  /** Compiles the enabled rules (lower priority first; ties: older createdAt, then id). */
+  static compile(rules: readonly PrivacyRule[]): RuleSet {
+    const compiled: CompiledRule[] = [];
+    const problems: RuleProblem[] = [];
+    for (const rule of rules) {
+      if (rule?.enabled === false) continue;
+      try {
+        compiled.push(CompiledRule.compile(rule));
+      } catch (error) {
+        problems.push({
+          ruleId: typeof rule?.id === 'string' ? rule.id : '(no id)',
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    compiled.sort(compareRules);
+    return new RuleSet(compiled, problems);
+  }
+
+  /** Number of enabled rules that compiled. */
+  get size(): number {
+    return this.rules.length;
+  }
+
+  /**
+   * Runs the chain over `value` for one broker. Never mutates `value`; an unchanged value comes
+   * back as the same reference. A value too deep to inspect is dropped (fail closed) with the
+   * rules applied so far, which is the only way a drop has no drop rule in `applied`.
+   */
+  apply(canonicalTopic: string, value: JsonValue, target: FilterTarget): FilterResult {
+    const rules = this.rulesFor(canonicalTopic, target.id);
+    if (rules.length === 0) return { outcome: 'publish', value, changed: false, applied: [] };
+    const applied: AppliedRule[] = [];
+    const scratch = new LeafScratch();
+    let current = value;
+    try {
+      for (const rule of rules) {
+        const next = rule.run(current, target.secret, scratch);
+        if (next === DROP) {
+          applied.push(rule.info);
+          return { outcome: 'drop', applied };
+        }
+        if (!Object.is(next, current)) {
+          applied.push(rule.info);
+          current = next;
+        }
+      }
+    } catch {
+      return { outcome: 'drop', applied };
+    }
+    const changed = applied.length > 0 && !jsonEqual(current, value);
+    return { outcome: 'publish', value: changed ? current : value, changed, applied };
+  }
+
+  /** Whether some enabled rule's topic filter and broker list select this message. */
+  selects(canonicalTopic: string, brokerId: string): boolean {
+    return this.rulesFor(canonicalTopic, brokerId).length > 0;
+  }
+
+  private rulesFor(topic: string, brokerId: string): readonly CompiledRule[] {
+    if (this.rules.length === 0) return NO_RULES;
+    const key = `${brokerId}\u0000${topic}`;
+    let selected = this.selection.get(key);
+    if (selected === undefined) {
+      const levels = topic.split('/');
+      const matching = this.rules.filter((rule) => rule.selects(levels, brokerId));
+      selected = matching.length === 0 ? NO_RULES : matching;
+      if (this.selection.size >= SELECTION_CACHE_LIMIT) {
+        const oldest = this.selection.keys().next();
+        if (!oldest.done) this.selection.delete(oldest.value);
+      }
+      this.selection.set(key, selected);
+    }
+    return selected;
+  }
+}
+
+function compareRules(a: CompiledRule, b: CompiledRule): number {
+  if (a.priority !== b.priority) return a.priority - b.priority;
+  const aTime = Date.parse(a.createdAt);
+  const bTime = Date.parse(b.createdAt);
+  if (!Number.isNaN(aTime) && !Number.isNaN(bTime)) {
+    if (aTime !== bTime) return aTime - bTime;
+  } else if (a.createdAt !== b.createdAt) {
+    return a.createdAt < b.createdAt ? -1 : 1;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

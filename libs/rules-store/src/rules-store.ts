@@ -1,0 +1,40 @@
+import type { PrivacyRule, PrivacyRuleInput } from '@app/privacy';
+
+/**
+ * Persistent privacy rules, plus the per-broker HMAC secrets that keep hashes stable across
+ * restarts. Every change is atomic and bumps `revision()`, which other replicas poll.
+ */
+export interface RulesStore {
+  /** All rules in application order: priority asc, then createdAt asc, then id asc. */
+  list(): Promise<PrivacyRule[]>;
+  /** One rule, or undefined when no rule has this id. */
+  get(id: string): Promise<PrivacyRule | undefined>;
+  /** Stores a new rule (defaults applied) with a server-assigned id and version 1. */
+  create(input: PrivacyRuleInput): Promise<PrivacyRule>;
+  /** Replaces a rule's content; bumps its version. */
+  replace(id: string, input: PrivacyRuleInput, expectedVersion?: number): Promise<PrivacyRule>;
+  /** Changes some fields of a rule; bumps its version. */
+  patch(
+    id: string,
+    changes: Partial<PrivacyRuleInput>,
+    expectedVersion?: number,
+  ): Promise<PrivacyRule>;
+  /** Removes a rule. */
+  delete(id: string, expectedVersion?: number): Promise<void>;
+  /**
+   * Makes the rule set exactly `inputs`, in one transaction. A rule whose name already exists
+   * keeps its id and createdAt (and gets a new version only if it changed); the others are
+   * created; rules not named in `inputs` are deleted.
+   */
+  replaceAll(inputs: PrivacyRuleInput[]): Promise<PrivacyRule[]>;
+  /** A counter that increases on every committed change to the rules. */
+  revision(): Promise<number>;
+  /** Calls `listener` after each committed change made through this instance; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  /** The broker's HMAC secret (64 hex chars), generated and persisted on first use. */
+  brokerSecret(brokerId: string): Promise<string>;
+  /** Resolves when the store is usable; rejects otherwise (readiness). */
+  ping(): Promise<void>;
+  /** Releases the database. */
+  close(): Promise<void>;
+}

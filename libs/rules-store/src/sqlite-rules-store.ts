@@ -1,0 +1,373 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { normalizeRule, type PrivacyRule, type PrivacyRuleInput } from '@app/privacy';
+import type { Logger } from 'pino';
+import { canonicalJson } from './canonical-json';
+import { RuleIdGenerator } from './rule-id-generator';
+import type { RulesStore } from './rules-store';
+import {
+  RuleNameTakenError,
+  RuleNotFoundError,
+  RulesStoreError,
+  RuleVersionMismatchError,
+} from './rules-store-errors';
+import { runSqliteMigrations } from './sqlite-migrations';
+
+type RuleContent = Omit<PrivacyRule, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+
+interface RuleRow {
+  id: string;
+  name: string;
+  version: number;
+  created_at: string;
+  body: string;
+}
+
+const CONTENT_FIELDS = [
+  'name',
+  'description',
+  'enabled',
+  'priority',
+  'topic',
+  'brokers',
+  'match',
+  'keys',
+  'action',
+  'mask',
+  'replacement',
+] as const satisfies readonly (keyof RuleContent)[];
+
+/**
+ * Rules in an embedded SQLite file: WAL journal, `synchronous=FULL` so a committed change
+ * survives a power cut, every write in one IMMEDIATE transaction. better-sqlite3 is synchronous;
+ * the async interface leaves room for a networked backend (PostgreSQL) behind the same API.
+ */
+export class SqliteRulesStore implements RulesStore {
+  private readonly listeners = new Set<() => void>();
+  private readonly ids = new RuleIdGenerator();
+  private closed = false;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Opens (creating if needed) the database file and its parent directory, and migrates it. */
+  static open(path: string, options: { logger?: Logger } = {}): SqliteRulesStore {
+    let db: Database.Database | undefined;
+    try {
+      if (path !== ':memory:' && !path.startsWith('file:'))
+        mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+      db.pragma('busy_timeout = 5000');
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      const applied = runSqliteMigrations(db);
+      // Reading every row now turns a damaged file into a start-up error, not a later surprise.
+      const store = new SqliteRulesStore(db, path, options.logger);
+      store.readAll();
+      options.logger?.info(
+        { path, migrationsApplied: applied },
+        'Opened the rules database (SQLite)',
+      );
+      return store;
+    } catch (error) {
+      db?.close();
+      if (error instanceof RulesStoreError) throw error;
+      throw new RulesStoreError(
+        `Cannot open the rules database at ${path}: ${describeError(error)}. ` +
+          'Check that the path is writable and holds a SQLite database created by this bridge.',
+      );
+    }
+  }
+
+  list(): Promise<PrivacyRule[]> {
+    return this.run(() => this.readAll());
+  }
+
+  get(id: string): Promise<PrivacyRule | undefined> {
+    return this.run(() => this.readOne(id));
+  }
+
+  create(input: PrivacyRuleInput): Promise<PrivacyRule> {
+    return this.write(() => {
+      const rule = this.insert(contentOf(input), new Date().toISOString());
+      return { result: rule, changed: true };
+    });
+  }
+
+  replace(id: string, input: PrivacyRuleInput, expectedVersion?: number): Promise<PrivacyRule> {
+    return this.write(() => {
+      const existing = this.readExisting(id, expectedVersion);
+      return { result: this.update(existing, contentOf(input)), changed: true };
+    });
+  }
+
+  patch(
+    id: string,
+    changes: Partial<PrivacyRuleInput>,
+    expectedVersion?: number,
+  ): Promise<PrivacyRule> {
+    return this.write(() => {
+      const existing = this.readExisting(id, expectedVersion);
+      const merged: Record<string, unknown> = { ...inputOf(existing) };
+      for (const [key, value] of Object.entries(changes))
+        if (value !== undefined) merged[key] = value;
+      const content = contentOf(merged as unknown as PrivacyRuleInput);
+      return { result: this.update(existing, content), changed: true };
+    });
+  }
+
+  delete(id: string, expectedVersion?: number): Promise<void> {
+    return this.write(() => {
+      this.readExisting(id, expectedVersion);
+      this.db.prepare('DELETE FROM rules WHERE id = ?').run(id);
+      return { result: undefined, changed: true };
+    });
+  }
+
+  replaceAll(inputs: PrivacyRuleInput[]): Promise<PrivacyRule[]> {
+    return this.write(() => {
+      const contents = inputs.map(contentOf);
+      const wanted = new Set(contents.map((c) => c.name));
+      const existingByName = new Map(this.readAll().map((rule) => [rule.name, rule]));
+      let changed = false;
+      for (const rule of existingByName.values()) {
+        if (wanted.has(rule.name)) continue;
+        this.db.prepare('DELETE FROM rules WHERE id = ?').run(rule.id);
+        changed = true;
+      }
+      const now = new Date().toISOString();
+      const seen = new Set<string>();
+      for (const content of contents) {
+        // A duplicate name in the input fails the whole transaction, like the UNIQUE index would.
+        if (seen.has(content.name)) throw new RuleNameTakenError(content.name);
+        seen.add(content.name);
+        const existing = existingByName.get(content.name);
+        if (!existing) {
+          this.insert(content, now);
+          changed = true;
+        } else if (canonicalJson(contentOfRule(existing)) !== canonicalJson(content)) {
+          this.update(existing, content, now);
+          changed = true;
+        }
+      }
+      return { result: this.readAll(), changed };
+    });
+  }
+
+  revision(): Promise<number> {
+    return this.run(() => this.readRevision());
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  brokerSecret(brokerId: string): Promise<string> {
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          this.db
+            .prepare(
+              'INSERT OR IGNORE INTO broker_secrets (broker_id, secret, created_at) VALUES (?, ?, ?)',
+            )
+            .run(brokerId, randomBytes(32).toString('hex'), new Date().toISOString());
+          const row = this.db
+            .prepare('SELECT secret FROM broker_secrets WHERE broker_id = ?')
+            .get(brokerId) as { secret: string } | undefined;
+          if (!row || !/^[0-9a-f]{64}$/.test(row.secret))
+            throw new RulesStoreError(`The stored secret of broker ${brokerId} is damaged`);
+          return row.secret;
+        })
+        .immediate(),
+    );
+  }
+
+  ping(): Promise<void> {
+    return this.run(() => {
+      this.db.prepare('SELECT value FROM meta WHERE key = ?').get('revision');
+    });
+  }
+
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.listeners.clear();
+      this.db.close();
+    }
+    return Promise.resolve();
+  }
+
+  private readAll(): PrivacyRule[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id, name, version, created_at, body FROM rules ORDER BY priority, created_at, id',
+      )
+      .all() as RuleRow[];
+    return rows.map(ruleFromRow);
+  }
+
+  private readOne(id: string): PrivacyRule | undefined {
+    const row = this.db
+      .prepare('SELECT id, name, version, created_at, body FROM rules WHERE id = ?')
+      .get(id) as RuleRow | undefined;
+    return row ? ruleFromRow(row) : undefined;
+  }
+
+  private readExisting(id: string, expectedVersion: number | undefined): PrivacyRule {
+    const existing = this.readOne(id);
+    if (!existing) throw new RuleNotFoundError(id);
+    if (expectedVersion !== undefined && existing.version !== expectedVersion)
+      throw new RuleVersionMismatchError(id, expectedVersion, existing.version);
+    return existing;
+  }
+
+  private readRevision(): number {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get('revision') as
+      { value: number } | undefined;
+    if (!row) throw new RulesStoreError('The rules database has no revision counter');
+    return row.value;
+  }
+
+  private insert(content: RuleContent, now: string): PrivacyRule {
+    const rule: PrivacyRule = {
+      id: this.ids.next(),
+      ...content,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.withNameCheck(rule.name, () =>
+      this.db
+        .prepare(
+          'INSERT INTO rules (id, name, priority, created_at, version, body) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(rule.id, rule.name, rule.priority, rule.createdAt, rule.version, JSON.stringify(rule)),
+    );
+    return rule;
+  }
+
+  private update(
+    existing: PrivacyRule,
+    content: RuleContent,
+    now = new Date().toISOString(),
+  ): PrivacyRule {
+    const rule: PrivacyRule = {
+      id: existing.id,
+      ...content,
+      version: existing.version + 1,
+      createdAt: existing.createdAt,
+      updatedAt: now,
+    };
+    this.withNameCheck(rule.name, () =>
+      this.db
+        .prepare('UPDATE rules SET name = ?, priority = ?, version = ?, body = ? WHERE id = ?')
+        .run(rule.name, rule.priority, rule.version, JSON.stringify(rule), rule.id),
+    );
+    return rule;
+  }
+
+  private withNameCheck(name: string, statement: () => void): void {
+    try {
+      statement();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new RuleNameTakenError(name);
+      throw error;
+    }
+  }
+
+  /** Runs a write in one transaction; bumps the revision and notifies listeners if it changed anything. */
+  private async write<T>(body: () => { result: T; changed: boolean }): Promise<T> {
+    const { result, changed } = await this.run(() =>
+      this.db
+        .transaction(() => {
+          const outcome = body();
+          if (outcome.changed)
+            this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'revision'").run();
+          return outcome;
+        })
+        .immediate(),
+    );
+    if (changed) this.notify();
+    return result;
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger?.warn({ err: error }, 'A rules change listener failed');
+      }
+    }
+  }
+
+  /** Maps driver failures to RulesStoreError; the store's own errors pass through. */
+  private run<T>(operation: () => T): Promise<T> {
+    try {
+      if (this.closed) throw new RulesStoreError('The rules store is closed');
+      return Promise.resolve(operation());
+    } catch (error) {
+      if (error instanceof RulesStoreError) return Promise.reject(error);
+      return Promise.reject(
+        new RulesStoreError(`Rules database (${this.path}) failed: ${describeError(error)}`),
+      );
+    }
+  }
+}
+
+function contentOf(input: PrivacyRuleInput): RuleContent {
+  const normalized = normalizeRule(input) as Partial<Record<keyof RuleContent, unknown>>;
+  const content: Record<string, unknown> = {};
+  for (const field of CONTENT_FIELDS)
+    if (normalized[field] !== undefined) content[field] = normalized[field];
+  return content as unknown as RuleContent;
+}
+
+function contentOfRule(rule: PrivacyRule): RuleContent {
+  const content: Record<string, unknown> = {};
+  for (const field of CONTENT_FIELDS) if (rule[field] !== undefined) content[field] = rule[field];
+  return content as unknown as RuleContent;
+}
+
+function inputOf(rule: PrivacyRule): PrivacyRuleInput {
+  return contentOfRule(rule);
+}
+
+function ruleFromRow(row: RuleRow): PrivacyRule {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(row.body);
+  } catch {
+    throw new RulesStoreError(`The stored body of rule ${row.id} is not valid JSON`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new RulesStoreError(`The stored body of rule ${row.id} is not an object`);
+  // The indexed columns are authoritative for what the database itself enforces.
+  return {
+    ...(parsed as PrivacyRule),
+    id: row.id,
+    name: row.name,
+    version: row.version,
+    createdAt: row.created_at,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof Database.SqliteError &&
+    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  );
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
