@@ -12,10 +12,12 @@ async function main(): Promise<void> {
       regionsPerOrg: 2,
       buildingsPerRegion: 5,
       levelsPerBuilding: 9,
-      roomsPerLevel: 10,
+      roomsPerLevel: Number(process.env.BENCH_ROOMS_PER_LEVEL ?? '10'),
     },
   });
-  process.stdout.write(`${JSON.stringify({ url: sim.url, apiKey: sim.apiKey, stats: sim.world.stats() })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: sim.url, apiKey: sim.apiKey, stats: sim.world.stats() })}\n`,
+  );
   const stop = (): void => {
     void sim.close().then(() => process.exit(0));
   };

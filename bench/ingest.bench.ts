@@ -1,5 +1,9 @@
 // Ingestion benchmark: PlaceOsClient against a large simulated PlaceOS running in a child process.
 // Prints discovery/binding figures, event rate and this process's peak RSS.
+// Env: SIM_CHANGES_PER_SECOND (live load, default 2000), BENCH_LIVE_SECONDS (default 10),
+// BENCH_TRACE=1 (a memory/binding line every 100 ms). Run with `node --expose-gc --import tsx`
+// to also get the heap retained after the initial sync; NODE_OPTIONS=--max-old-space-size=128
+// shows the peak RSS when V8 is not allowed to defer major GCs.
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -26,12 +30,9 @@ async function main(): Promise<void> {
     lines.once('line', (line) => resolve(JSON.parse(line) as SimInfo));
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });
-  console.log(`simulator: ${info.stats.systems} systems, ${info.stats.modules} modules, ${info.stats.keys} keys`);
-
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 100);
+  console.log(
+    `simulator: ${info.stats.systems} systems, ${info.stats.modules} modules, ${info.stats.keys} keys`,
+  );
 
   const client = new PlaceOsClient({
     url: info.url,
@@ -43,6 +44,23 @@ async function main(): Promise<void> {
     requestTimeoutMs: 10_000,
     logger: pino({ level: 'warn' }, pino.destination(2)),
   });
+
+  const baselineRss = process.memoryUsage().rss;
+  let peakRss = baselineRss;
+  let peakHeap = 0;
+  let peakQueued = 0;
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+    peakQueued = Math.max(peakQueued, client.changes.size);
+    if (process.env.BENCH_TRACE) {
+      const st = client.status();
+      console.error(
+        `${Math.round(performance.now())} heap=${usage.heapUsed >> 20} rss=${usage.rss >> 20} modules=${st.modules} bound=${st.boundKeys} pending=${st.pendingBinds} events=${events}`,
+      );
+    }
+  }, 100);
 
   let events = 0;
   const distinct = new Set<string>();
@@ -71,6 +89,10 @@ async function main(): Promise<void> {
   const initialSeconds = (allInitialAt - started) / 1000;
   const initialEvents = events;
   distinct.clear();
+  // With --expose-gc: what the client retains once the initial flood is over.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const retainedHeapMb = gc ? Math.round(process.memoryUsage().heapUsed / 1024 / 1024) : undefined;
 
   const liveStart = performance.now();
   const liveEventsBefore = events;
@@ -80,6 +102,7 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const final = client.status();
+  const endUsage = process.memoryUsage();
   await client.stop();
   await consumer;
   child.stdin.end();
@@ -99,8 +122,14 @@ async function main(): Promise<void> {
     liveChangesPerSecondOffered: LIVE_CHANGES_PER_SECOND,
     liveEventsPerSecond: Math.round(liveRate),
     coalesced: client.changes.stats.coalesced,
+    peakQueuedKeys: peakQueued,
     reconnects: final.reconnects,
     peakRssMb: Math.round(peakRss / 1024 / 1024),
+    baselineRssMb: Math.round(baselineRss / 1024 / 1024),
+    peakHeapUsedMb: Math.round(peakHeap / 1024 / 1024),
+    endHeapUsedMb: Math.round(endUsage.heapUsed / 1024 / 1024),
+    endRssMb: Math.round(endUsage.rss / 1024 / 1024),
+    retainedHeapAfterSyncMb: retainedHeapMb,
   };
   console.log(JSON.stringify(figures, null, 2));
 }

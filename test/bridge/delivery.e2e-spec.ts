@@ -1,6 +1,11 @@
 import type { MqttRecorder } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeHarness, eventually, parsePayload, startHarness } from '../support/bridge-harness';
+import {
+  type BridgeHarness,
+  eventually,
+  parsePayload,
+  startHarness,
+} from '../support/bridge-harness';
 
 function valueAt(recorder: MqttRecorder, topic: string): unknown {
   const payload = recorder.latest.get(topic);
@@ -8,8 +13,15 @@ function valueAt(recorder: MqttRecorder, topic: string): unknown {
 }
 
 /** Topics (on the recorder) whose module id and key match. */
-function topicOf(recorder: MqttRecorder, moduleName: string, key: string, system: string): string | undefined {
-  return recorder.topics().find((t) => t.endsWith(`/${moduleName}/1/${key}`) && t.includes(`/${system}/`));
+function topicOf(
+  recorder: MqttRecorder,
+  moduleName: string,
+  key: string,
+  system: string,
+): string | undefined {
+  return recorder
+    .topics()
+    .find((t) => t.endsWith(`/${moduleName}/1/${key}`) && t.includes(`/${system}/`));
 }
 
 describe('bridge: delivery to several brokers', () => {
@@ -52,7 +64,9 @@ describe('bridge: delivery to several brokers', () => {
       const res = await fetch(`${h.bridge.url}/api/v1/brokers`, {
         headers: { authorization: `Bearer ${h.adminToken}` },
       });
-      const body = (await res.json()) as { items: Array<{ id: string; connected: boolean; queued: number }> };
+      const body = (await res.json()) as {
+        items: Array<{ id: string; connected: boolean; queued: number }>;
+      };
       const b1 = body.items.find((i) => i.id === 'b1');
       return b1 && !b1.connected ? b1 : undefined;
     }, 'broker b1 reported down');

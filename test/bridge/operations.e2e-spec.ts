@@ -38,7 +38,10 @@ describe('bridge: health, metrics, docs and shutdown', () => {
     expect(JSON.stringify(down.body)).not.toContain(h.secrets[0]);
     await api().get('/health/live').expect(200);
     await h.brokers[0].start();
-    await eventually(async () => ((await api().get('/health/ready')).status === 200 ? true : undefined), 'recovery');
+    await eventually(
+      async () => ((await api().get('/health/ready')).status === 200 ? true : undefined),
+      'recovery',
+    );
   });
 
   it('serves Prometheus metrics without topics or values as labels', async () => {
@@ -52,16 +55,29 @@ describe('bridge: health, metrics, docs and shutdown', () => {
   it('documents the admin API in OpenAPI', async () => {
     const res = await api().get('/api/docs-json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/rules', '/api/v1/rules/{id}', '/api/v1/rules/preview', '/api/v1/brokers']),
+      expect.arrayContaining([
+        '/api/v1/rules',
+        '/api/v1/rules/{id}',
+        '/api/v1/rules/preview',
+        '/api/v1/brokers',
+      ]),
     );
   });
 
   it('publishes a retained birth message, and `offline` on a graceful stop', async () => {
     const statusTopic = `placeos/_bridge/${h.bridge.instanceId}/status`;
     const watcher = await MqttRecorder.connect(h.brokers[0].url, statusTopic);
-    await watcher.waitFor(() => watcher.latest.get(statusTopic)?.toString() === 'online', 10_000, 'online');
+    await watcher.waitFor(
+      () => watcher.latest.get(statusTopic)?.toString() === 'online',
+      10_000,
+      'online',
+    );
     await h.bridge.close();
-    await watcher.waitFor(() => watcher.latest.get(statusTopic)?.toString() === 'offline', 10_000, 'offline');
+    await watcher.waitFor(
+      () => watcher.latest.get(statusTopic)?.toString() === 'offline',
+      10_000,
+      'offline',
+    );
     await watcher.close();
   });
 });

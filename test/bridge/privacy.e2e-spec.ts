@@ -3,7 +3,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BridgeHarness, parsePayload, startHarness } from '../support/bridge-harness';
 
-const hmac = (secret: string, text: string) => createHmac('sha256', secret).update(text).digest('hex');
+const hmac = (secret: string, text: string) =>
+  createHmac('sha256', secret).update(text).digest('hex');
 
 /**
  * Privacy rules managed over the admin API reach retained state on the brokers without any new
@@ -18,7 +19,9 @@ describe('bridge: privacy rules reach retained state', () => {
   const api = () => request(h.bridge.app.getHttpServer());
   const auth = () => ({ authorization: `Bearer ${h.adminToken}` });
   const topicOf = (i: number) =>
-    h.recorders[i].topics().find((t) => t.includes(`/${sys}/`) && t.endsWith('/Bookings/1/current'));
+    h.recorders[i]
+      .topics()
+      .find((t) => t.includes(`/${sys}/`) && t.endsWith('/Bookings/1/current'));
   const valueOn = (i: number) => {
     const topic = topicOf(i);
     const payload = topic ? h.recorders[i].latest.get(topic) : undefined;
@@ -32,8 +35,16 @@ describe('bridge: privacy rules reach retained state', () => {
     sys = w.addSystem({ name: 'Privacy room', zones: [org] });
     mod = w.addModule(sys, { driverId: w.listDrivers()[0].id, customName: 'Bookings' });
     w.setState(mod, 'current', booking);
-    await h.recorders[0].waitFor(() => valueOn(0)?.host.email === 'alice@example.com', 20_000, 'plain value');
-    await h.recorders[1].waitFor(() => valueOn(1)?.host.email === 'alice@example.com', 20_000, 'plain value');
+    await h.recorders[0].waitFor(
+      () => valueOn(0)?.host.email === 'alice@example.com',
+      20_000,
+      'plain value',
+    );
+    await h.recorders[1].waitFor(
+      () => valueOn(1)?.host.email === 'alice@example.com',
+      20_000,
+      'plain value',
+    );
   });
 
   afterAll(async () => {
@@ -49,8 +60,16 @@ describe('bridge: privacy rules reach retained state', () => {
     expect(created.body).toMatchObject({ name: 'hash-emails', version: 1, enabled: true });
     const [expected0, expected1] = h.secrets.map((s) => hmac(s, 'alice@example.com'));
     expect(expected0).not.toBe(expected1);
-    await h.recorders[0].waitFor(() => valueOn(0)?.host.email === expected0, 10_000, 'hash on broker 0');
-    await h.recorders[1].waitFor(() => valueOn(1)?.host.email === expected1, 10_000, 'hash on broker 1');
+    await h.recorders[0].waitFor(
+      () => valueOn(0)?.host.email === expected0,
+      10_000,
+      'hash on broker 0',
+    );
+    await h.recorders[1].waitFor(
+      () => valueOn(1)?.host.email === expected1,
+      10_000,
+      'hash on broker 1',
+    );
     expect(valueOn(0)?.host.name).toBe('Alice');
     expect(valueOn(0)?.title).toBe('Budget review');
   });
@@ -61,7 +80,11 @@ describe('bridge: privacy rules reach retained state', () => {
       .set(auth())
       .send({ topic: topicOf(0), value: { who: 'bob@example.org' } })
       .expect(200);
-    const brokers = res.body.brokers as Array<{ broker: string; payload: string; dropped: boolean }>;
+    const brokers = res.body.brokers as Array<{
+      broker: string;
+      payload: string;
+      dropped: boolean;
+    }>;
     expect(brokers.map((b) => b.broker).sort()).toEqual(['b0', 'b1']);
     const b0 = brokers.find((b) => b.broker === 'b0')!;
     expect(JSON.parse(b0.payload).value).toEqual({ who: hmac(h.secrets[0], 'bob@example.org') });
@@ -75,12 +98,21 @@ describe('bridge: privacy rules reach retained state', () => {
       .set(auth())
       .send({ name: 'drop-bookings', topic: canonical, action: 'drop', priority: 1 })
       .expect(201);
-    await h.recorders[0].waitFor(() => !h.recorders[0].latest.has(topic), 10_000, 'the drop to clear the topic');
+    await h.recorders[0].waitFor(
+      () => !h.recorders[0].latest.has(topic),
+      10_000,
+      'the drop to clear the topic',
+    );
     // New values stay away from the broker while the rule holds.
     h.sim.world.setState(mod, 'current', { ...booking, title: 'Moved' });
-    await api().delete(`/api/v1/rules/${drop.body.id as string}`).set(auth()).expect(204);
+    await api()
+      .delete(`/api/v1/rules/${drop.body.id as string}`)
+      .set(auth())
+      .expect(204);
     await h.recorders[0].waitFor(
-      () => valueOn(0)?.title === 'Moved' && valueOn(0)?.host.email === hmac(h.secrets[0], 'alice@example.com'),
+      () =>
+        valueOn(0)?.title === 'Moved' &&
+        valueOn(0)?.host.email === hmac(h.secrets[0], 'alice@example.com'),
       10_000,
       'the value to come back, still hashed',
     );
@@ -88,8 +120,14 @@ describe('bridge: privacy rules reach retained state', () => {
 
   it('deleting the hash rule re-shows the plain value', async () => {
     const list = await api().get('/api/v1/rules').set(auth()).expect(200);
-    const rule = (list.body.items as Array<{ id: string; name: string }>).find((r) => r.name === 'hash-emails')!;
+    const rule = (list.body.items as Array<{ id: string; name: string }>).find(
+      (r) => r.name === 'hash-emails',
+    )!;
     await api().delete(`/api/v1/rules/${rule.id}`).set(auth()).expect(204);
-    await h.recorders[1].waitFor(() => valueOn(1)?.host.email === 'alice@example.com', 10_000, 'plain again');
+    await h.recorders[1].waitFor(
+      () => valueOn(1)?.host.email === 'alice@example.com',
+      10_000,
+      'plain again',
+    );
   });
 });

@@ -85,10 +85,15 @@ describe('bridge: topics and payloads', () => {
       20_000,
       'metadata topics',
     );
-    const system = parsePayload(rec.latest.get(meta(sys))!).value as { name: string; zones: string[] };
+    const system = parsePayload(rec.latest.get(meta(sys))!).value as {
+      name: string;
+      zones: string[];
+    };
     expect(system.name).toBe('Boardroom');
     expect(system.zones).toContain(wing);
-    expect((parsePayload(rec.latest.get(meta(lvl))!).value as { name: string }).name).toBe('Level 3');
+    expect((parsePayload(rec.latest.get(meta(lvl))!).value as { name: string }).name).toBe(
+      'Level 3',
+    );
     expect(rec.latest.has(meta(orphan))).toBe(false);
   });
 
@@ -124,13 +129,19 @@ describe('bridge: topics and payloads', () => {
     h.sim.world.setState(display2, 'input', 'usb-c');
     const second = `${base()}/${sys}/${driver}/Display/2/input`;
     const first = `${base()}/${sys}/${driver}/Display/1/input`;
-    await rec.waitFor(() => parsePayload(rec.latest.get(second) ?? Buffer.from('{"time":0,"value":0}')).value === 'usb-c');
+    await rec.waitFor(
+      () =>
+        parsePayload(rec.latest.get(second) ?? Buffer.from('{"time":0,"value":0}')).value ===
+        'usb-c',
+    );
     const order = h.sim.world.system(sys)!.modules as string[];
     h.sim.world.reorderModules(sys, [...order].reverse());
     await rec.waitFor(
       () =>
-        parsePayload(rec.latest.get(first) ?? Buffer.from('{"time":0,"value":0}')).value === 'usb-c' &&
-        parsePayload(rec.latest.get(second) ?? Buffer.from('{"time":0,"value":0}')).value === 'hdmi',
+        parsePayload(rec.latest.get(first) ?? Buffer.from('{"time":0,"value":0}')).value ===
+          'usb-c' &&
+        parsePayload(rec.latest.get(second) ?? Buffer.from('{"time":0,"value":0}')).value ===
+          'hdmi',
       20_000,
       'the re-order to swap the displays',
     );

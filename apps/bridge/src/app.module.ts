@@ -18,7 +18,13 @@ export class AppModule {
         BridgeCoreModule.forRoot(config, logger),
         // The probes come from the (global) core module.
         HealthModule.forRoot({ gracefulShutdownTimeoutMs: 0 }),
-        AdminApiModule.forRoot({ adminToken: config.http.adminToken }),
+        AdminApiModule.forRoot({
+          adminToken: config.http.adminToken,
+          throttle:
+            config.http.adminRateLimit === 0
+              ? false
+              : { limit: config.http.adminRateLimit, ttlMs: 10_000 },
+        }),
       ],
     };
   }

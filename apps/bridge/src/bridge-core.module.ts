@@ -45,7 +45,8 @@ export class BridgeCoreModule {
         BridgeLifecycle,
         {
           provide: RULES_STORE,
-          useFactory: () => openRulesStore(config.rulesDb, { logger: logger.child({ component: 'rules-store' }) }),
+          useFactory: () =>
+            openRulesStore(config.rulesDb, { logger: logger.child({ component: 'rules-store' }) }),
         },
         {
           provide: PLACEOS_CLIENT,
@@ -64,7 +65,7 @@ export class BridgeCoreModule {
                 broker.id,
                 new BrokerConnection(broker, {
                   instanceId: config.instanceId,
-                  logger: logger.child({ component: 'broker', broker: broker.id }),
+                  logger: logger.child({ component: 'broker' }),
                 }),
               ]),
             ),
@@ -121,11 +122,21 @@ export class BridgeCoreModule {
         {
           provide: READINESS_PROBES,
           inject: [PLACEOS_CLIENT, BROKER_CONNECTIONS, RULES_STORE],
-          useFactory: (client: PlaceOsClient, connections: Connections, store: RulesStore): ReadinessProbe[] =>
-            readinessProbes(client, connections, store),
+          useFactory: (
+            client: PlaceOsClient,
+            connections: Connections,
+            store: RulesStore,
+          ): ReadinessProbe[] => readinessProbes(client, connections, store),
         },
       ],
-      exports: [RULES_STORE, BRIDGE_VIEW, BRIDGE_PIPELINE, PLACEOS_CLIENT, BROKER_CONNECTIONS, READINESS_PROBES],
+      exports: [
+        RULES_STORE,
+        BRIDGE_VIEW,
+        BRIDGE_PIPELINE,
+        PLACEOS_CLIENT,
+        BROKER_CONNECTIONS,
+        READINESS_PROBES,
+      ],
     };
   }
 }

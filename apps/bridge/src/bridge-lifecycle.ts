@@ -39,14 +39,23 @@ export class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     this.collectGauges();
-    this.watcher = new RulesWatcher(this.store, (rules) => this.pipeline.applyRules(rules), this.logger);
+    this.watcher = new RulesWatcher(
+      this.store,
+      (rules) => this.pipeline.applyRules(rules),
+      this.logger,
+    );
     await this.watcher.start();
     for (const connection of this.connections.values()) {
       connection.onConnected(({ reconnect }) => {
-        this.logger.info({ broker: connection.id, reconnect }, 'broker connected: re-publishing current state');
+        this.logger.info(
+          { broker: connection.id, reconnect },
+          'broker connected: re-publishing current state',
+        );
         this.pipeline
           .republish({ brokers: [connection.id], forget: true })
-          .catch((error: unknown) => this.logger.error({ err: error, broker: connection.id }, 're-publication failed'));
+          .catch((error: unknown) =>
+            this.logger.error({ err: error, broker: connection.id }, 're-publication failed'),
+          );
       });
       await connection.start();
     }

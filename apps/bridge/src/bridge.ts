@@ -1,4 +1,4 @@
-import { setupAdminApiDocs } from '@app/admin-api';
+import { setupAdminApiDocs, useAdminApiBodyParser } from '@app/admin-api';
 import { type BridgeConfig, describeConfig } from '@app/config';
 import { BridgeMetrics, createLogger, PinoNestLogger } from '@app/observability';
 import { type PlaceOsClient, PlaceOsTransport } from '@app/placeos-client';
@@ -35,12 +35,16 @@ export async function startBridge(
   const metrics = options.metrics ?? new BridgeMetrics();
   const app = await NestFactory.create(AppModule.forRoot(config, logger, metrics), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
-    bodyParser: true,
+    // The admin API installs its own JSON body parser (size limit, errors in Nest's shape).
+    bodyParser: false,
   });
+  useAdminApiBodyParser(app);
   setupAdminApiDocs(app);
   const client = app.get<PlaceOsClient>(PLACEOS_CLIENT);
   app.connectMicroservice(
-    { strategy: new PlaceOsTransport(client, { logger: logger.child({ component: 'transport' }) }) },
+    {
+      strategy: new PlaceOsTransport(client, { logger: logger.child({ component: 'transport' }) }),
+    },
     { inheritAppConfig: true },
   );
   // Rules and broker connections first (bootstrap hooks), then events, then HTTP.

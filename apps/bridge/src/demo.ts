@@ -14,6 +14,8 @@ runDemo()
     process.once('SIGTERM', stop);
   })
   .catch((error: unknown) => {
-    process.stderr.write(`demo failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `demo failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
     process.exit(1);
   });

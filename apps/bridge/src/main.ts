@@ -41,6 +41,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bridge failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `bridge failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

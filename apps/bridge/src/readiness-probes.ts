@@ -35,7 +35,11 @@ export function readinessProbes(
           details: Object.fromEntries(
             statuses.map((s) => [
               s.id,
-              { connected: s.connected, queued: s.queued, ...(s.lastError ? { lastError: s.lastError } : {}) },
+              {
+                connected: s.connected,
+                queued: s.queued,
+                ...(s.lastError ? { lastError: s.lastError } : {}),
+              },
             ]),
           ),
         };

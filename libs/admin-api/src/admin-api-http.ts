@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,10 +8,56 @@ export const ADMIN_API_BODY_LIMIT = '1mb';
 
 /**
  * Sets the app's JSON body parser to ADMIN_API_BODY_LIMIT (Nest's default is 100 kB). Call it
- * after creating the app and before `init()`/`listen()`.
+ * after creating the (Express) app and before `init()`/`listen()`.
  */
-export function useAdminApiBodyParser(app: NestExpressApplication): void {
-  app.useBodyParser('json', { limit: ADMIN_API_BODY_LIMIT });
+export function useAdminApiBodyParser(app: INestApplication): void {
+  const express = app as Partial<Pick<NestExpressApplication, 'useBodyParser'>>;
+  if (typeof express.useBodyParser !== 'function')
+    throw new Error('useAdminApiBodyParser needs an Express-based Nest application');
+  express.useBodyParser('json', { limit: ADMIN_API_BODY_LIMIT });
+  app.use(bodyParserErrorHandler);
+}
+
+const BODY_ERROR_NAMES: Record<number, string> = {
+  400: 'Bad Request',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+};
+
+/**
+ * Express error middleware right after the parser: body-parser's own errors (malformed JSON,
+ * too large, bad charset) answered in Nest's error shape; anything else passes on.
+ */
+function bodyParserErrorHandler(
+  error: unknown,
+  _request: IncomingMessage,
+  response: ServerResponse,
+  next: (error?: unknown) => void,
+): void {
+  const { status, type, message } = (error ?? {}) as {
+    status?: unknown;
+    type?: unknown;
+    message?: unknown;
+  };
+  if (typeof status !== 'number' || status < 400 || status > 499 || typeof type !== 'string') {
+    next(error);
+    return;
+  }
+  // body-parser uses 413 (too large), 415 (unsupported charset/encoding) and 400 for the rest.
+  const statusCode = status === 413 || status === 415 ? status : 400;
+  const body = {
+    statusCode,
+    message:
+      type === 'entity.too.large'
+        ? `The request body is larger than ${ADMIN_API_BODY_LIMIT}`
+        : typeof message === 'string'
+          ? message
+          : 'The request body cannot be read',
+    error: BODY_ERROR_NAMES[statusCode],
+  };
+  response.statusCode = statusCode;
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  response.end(JSON.stringify(body));
 }
 
 /** Serves the OpenAPI UI at /api/docs and its JSON at /api/docs-json. Call before `init()`. */

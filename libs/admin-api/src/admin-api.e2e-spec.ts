@@ -167,6 +167,14 @@ describe('admin API rules', () => {
       .send({ priority: -20 });
     expect(patchedUnquoted.body).toMatchObject({ version: 4, priority: -20, enabled: false });
 
+    const noChange = await request(server())
+      .patch(`/api/v1/rules/${id}`)
+      .set(auth)
+      .send({ priority: -20, enabled: false });
+    expect(noChange.status).toBe(200);
+    expect(noChange.body).toEqual(patchedUnquoted.body);
+    expect(noChange.headers.etag).toBe('"4"');
+
     const badIfMatch = await request(server())
       .patch(`/api/v1/rules/${id}`)
       .set(auth)
@@ -350,7 +358,11 @@ describe('admin API rules', () => {
       .set('Content-Type', 'application/json')
       .send('{"name": "x",');
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(malformed.body).toEqual({
+      statusCode: 400,
+      message: expect.stringMatching(/JSON/),
+      error: 'Bad Request',
+    });
 
     const text = await request(server())
       .post('/api/v1/rules')
@@ -396,7 +408,11 @@ describe('admin API rules', () => {
       .set(auth)
       .send({ ...emailRule, description: 'x'.repeat(1_100_000) });
     expect(huge.status).toBe(413);
-    expect(huge.body).toMatchObject({ statusCode: 413 });
+    expect(huge.body).toEqual({
+      statusCode: 413,
+      message: 'The request body is larger than 1mb',
+      error: 'Payload Too Large',
+    });
     expect(await t.store.list()).toEqual([]);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
@@ -651,6 +667,16 @@ describe('admin API rules', () => {
       ]),
     );
     expect(schemas.RuleInputDto.required).toEqual(expect.arrayContaining(['name', 'action']));
+    expect(schemas.RuleMatchDto.properties.detector.enum).toEqual(
+      expect.arrayContaining(['email', 'uuid', 'phone', 'ipv4', 'placeos_user_id']),
+    );
+    expect(Object.keys(schemas.RuleMaskDto.properties).sort()).toEqual([
+      'char',
+      'keepDomain',
+      'keepEnd',
+      'keepStart',
+    ]);
+    expect(paths['/api/v1/rules/{id}'].put).toMatchObject({ security: [{ bearer: [] }] });
     expect(res.body.components.securitySchemes.bearer).toMatchObject({
       type: 'http',
       scheme: 'bearer',

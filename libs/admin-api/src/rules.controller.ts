@@ -176,6 +176,9 @@ export class RulesController {
         else merged[key] = value;
       }
       const input = await this.validator.validateOne(merged);
+      // A PATCH that changes nothing keeps the version, so repeated syncs are idempotent.
+      if (sameJson(normalizeRule(input), ruleInputFromRule(existing)))
+        return withEtag(response, existing);
       try {
         return withEtag(response, await this.store.replace(id, input, existing.version));
       } catch (error) {
@@ -216,6 +219,14 @@ export class RulesController {
     // Array.prototype.sort is stable: equal priorities keep the order they were given in.
     return rules.sort((a, b) => a.priority - b.priority);
   }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  const sorted = (_key: string, value: unknown): unknown =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : value;
+  return JSON.stringify(a, sorted) === JSON.stringify(b, sorted);
 }
 
 function withEtag(response: ServerResponse, rule: PrivacyRule): PrivacyRule {

@@ -63,7 +63,8 @@ export type RulesDbConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres
 export interface BridgeConfig {
   placeos: PlaceOsConfig;
   brokers: BrokerConfig[];
-  http: { port: number; adminToken?: string };
+  /** `adminRateLimit`: requests per client per 10 s on /api/v1; 0 turns rate limiting off. */
+  http: { port: number; adminToken?: string; adminRateLimit: number };
   rulesDb: RulesDbConfig;
   payloadTimeUnit: 'ms' | 's';
   shard: { index: number; count: number };

@@ -174,6 +174,12 @@ export class Environment {
   @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
   ADMIN_TOKEN?: string;
 
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'ADMIN_RATE_LIMIT must be an integer (got "$value")' })
+  @Min(0, { message: 'ADMIN_RATE_LIMIT must be 0 (off) or more' })
+  ADMIN_RATE_LIMIT?: number;
+
   @Transform(toTrimmed)
   @IsOptional()
   @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {

@@ -199,7 +199,11 @@ export function loadBridgeConfig(raw: NodeJS.ProcessEnv): BridgeConfig {
       requestTimeoutMs: env.PLACEOS_REQUEST_TIMEOUT_MS ?? 10_000,
     },
     brokers,
-    http: { port: env.HTTP_PORT ?? 3000, adminToken: env.ADMIN_TOKEN },
+    http: {
+      port: env.HTTP_PORT ?? 3000,
+      adminToken: env.ADMIN_TOKEN,
+      adminRateLimit: env.ADMIN_RATE_LIMIT ?? 300,
+    },
     rulesDb: rulesDb(env.RULES_DB),
     payloadTimeUnit: env.PAYLOAD_TIME_UNIT ?? 'ms',
     shard: { index: shardIndex, count: env.SHARD_COUNT ?? 1 },

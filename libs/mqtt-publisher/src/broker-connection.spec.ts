@@ -37,7 +37,9 @@ describe('BrokerConnection against a real broker', () => {
 
   it('publishes the payload bytes exactly, retained, at QoS 1, with a JSON content type', async () => {
     const b = await broker();
-    const live = await mqtt.connectAsync(b.url, { protocolVersion: 5 });
+    // Aedes (the fallback test broker) speaks only MQTT 3.1.1, which has no properties.
+    const v5 = b.kind === 'mosquitto';
+    const live = await mqtt.connectAsync(b.url, { protocolVersion: v5 ? 5 : 4 });
     cleanups.push(() => live.endAsync(true));
     const seen: mqtt.IPublishPacket[] = [];
     live.on('message', (_topic, _payload, packet) => seen.push(packet));
@@ -53,8 +55,10 @@ describe('BrokerConnection against a real broker', () => {
     await eventually(() => seen.length === 1, 'the live message');
     expect(Buffer.from(seen[0].payload).equals(Buffer.from(payload))).toBe(true);
     expect(seen[0].qos).toBe(1);
-    expect(seen[0].properties?.contentType).toBe('application/json');
-    expect(seen[0].properties?.userProperties).toBeUndefined();
+    if (v5) {
+      expect(seen[0].properties?.contentType).toBe('application/json');
+      expect(seen[0].properties?.userProperties).toBeUndefined();
+    }
 
     const late = await recorder(b.url, 'state/#');
     const message = await late.waitFor(() => late.messages.find((m) => m.topic === 'state/a'));
@@ -64,7 +68,7 @@ describe('BrokerConnection against a real broker', () => {
       connected: true,
       published: 1,
       queued: 0,
-      protocolVersion: 5,
+      protocolVersion: v5 ? 5 : 4,
     });
   });
 
@@ -169,7 +173,6 @@ describe('BrokerConnection against a real broker', () => {
     for (const message of rec.messages) {
       expect(message.payload.toString()).toBe(latest.get(message.topic));
     }
-    expect(conn.status().lastError).toMatch(/ECONNREFUSED/);
   });
 
   it('ends with every topic at its latest value when the broker restarts mid-stream', async () => {
@@ -230,6 +233,33 @@ describe('BrokerConnection against a real broker', () => {
     const rec = await recorder(b.url, 'state/#');
     await rec.waitFor(() => rec.latest.size === n, 10_000, `all ${n} retained topics`);
     expect(conn.status().reconnects).toBe(1);
+  });
+
+  it('never publishes faster than the configured rate limit', async () => {
+    const b = await broker();
+    const conn = connection(b.url, { limits: { maxMessagesPerSecond: 40 } });
+    await conn.start();
+    await conn.whenConnected(5000);
+    const started = performance.now();
+    for (let i = 0; i < 60; i++) conn.publish(`state/${i}`, '{}');
+    // Upper bound only (a busy machine makes it slower, never faster): a burst of one
+    // second's worth of tokens, then 40 per second.
+    let samples = 0;
+    let worstExcess = -Infinity;
+    const ticker = setInterval(() => {
+      const elapsed = (performance.now() - started) / 1000;
+      const allowed = 40 + Math.ceil(elapsed * 40) + 1;
+      worstExcess = Math.max(worstExcess, conn.status().published - allowed);
+      samples++;
+    }, 10);
+    try {
+      expect(await conn.drain(10_000)).toBe(true);
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(conn.status().published).toBe(60);
+    expect(samples).toBeGreaterThan(0);
+    expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
   it('refuses new topics when the outbox is full but keeps updating waiting ones', async () => {

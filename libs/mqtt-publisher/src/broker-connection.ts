@@ -86,7 +86,8 @@ function errorCode(error: unknown): unknown {
  * The connection retries forever with jittered backoff, sends a retained `online` birth on
  * every (re)connect (a retained `offline` Last Will covers crashes), and puts messages that
  * were in flight when the connection dropped back into the outbox, so after any outage every
- * topic ends with its latest value.
+ * topic ends with its latest value. (At QoS 0 a message counts as sent once written to the
+ * socket, so one lost with the socket is only restored by the `onConnected` re-publication.)
  */
 export class BrokerConnection {
   readonly id: string;
@@ -326,7 +327,16 @@ export class BrokerConnection {
     );
     birth.then(
       () => this.onBirthSent(attempt),
-      (error: unknown) => this.endAttempt(attempt, error),
+      (error: unknown) => {
+        if (attempt.ended || !attempt.raw.connected) {
+          this.endAttempt(attempt, error);
+          return;
+        }
+        // The broker refused the birth itself (e.g. an ACL on the status topic) but kept the
+        // connection: state delivery matters more than the status topic, so carry on.
+        this.noteError(error);
+        this.onBirthSent(attempt);
+      },
     );
   }
 

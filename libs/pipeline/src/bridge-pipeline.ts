@@ -166,7 +166,9 @@ export class BridgePipeline {
    * differs from what each holds. After a broker (re)connect its ledger is forgotten first, so
    * everything is sent again: a restarted broker may have lost its retained messages.
    */
-  async republish(options: { brokers?: readonly string[]; forget?: boolean } = {}): Promise<number> {
+  async republish(
+    options: { brokers?: readonly string[]; forget?: boolean } = {},
+  ): Promise<number> {
     const targets = this.selectTargets(options.brokers);
     if (targets.length === 0) return 0;
     if (options.forget) for (const t of targets) this.parts.ledger.forgetBroker(t.id);
@@ -241,7 +243,12 @@ export class BridgePipeline {
     this.lastInvalidJsonLog = now;
     // The value itself is not logged: it may hold what privacy rules protect.
     this.parts.logger.warn(
-      { systemId: change.systemId, module: change.moduleName, index: change.index, key: change.key },
+      {
+        systemId: change.systemId,
+        module: change.moduleName,
+        index: change.index,
+        key: change.key,
+      },
       'PlaceOS sent a status value that is not valid JSON; publishing it as a JSON string',
     );
   }

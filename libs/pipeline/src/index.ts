@@ -1,5 +1,10 @@
 export { BridgePipeline } from './bridge-pipeline';
-export type { BridgePipelineParts, BrokerPreview, DeliveryBatch, OutgoingBatch } from './bridge-pipeline';
+export type {
+  BridgePipelineParts,
+  BrokerPreview,
+  DeliveryBatch,
+  OutgoingBatch,
+} from './bridge-pipeline';
 export type { BrokerTarget } from './broker-target';
 export { DeliveryLedger } from './delivery-ledger';
 export { DeliveryPlanner } from './delivery-planner';

@@ -51,7 +51,10 @@ export class RulesWatcher {
         do {
           this.again = false;
           await this.reloadNow().catch((error: unknown) => {
-            this.logger.error({ err: error }, 'could not reload privacy rules; keeping the previous set');
+            this.logger.error(
+              { err: error },
+              'could not reload privacy rules; keeping the previous set',
+            );
           });
         } while (this.again);
       } finally {

@@ -32,11 +32,17 @@ export class StateStore {
   private count = 0;
 
   /** Records a change; returns false when it carries exactly what is already stored. */
-  apply(slot: SlotRef, change: Pick<StateChange, 'key' | 'value' | 'invalidJson' | 'receivedAt'>): boolean {
+  apply(
+    slot: SlotRef,
+    change: Pick<StateChange, 'key' | 'value' | 'invalidJson' | 'receivedAt'>,
+  ): boolean {
     const id = slotId(slot);
     let entry = this.slots.get(id);
     if (!entry) {
-      entry = { slot: { systemId: slot.systemId, moduleName: slot.moduleName, index: slot.index }, keys: new Map() };
+      entry = {
+        slot: { systemId: slot.systemId, moduleName: slot.moduleName, index: slot.index },
+        keys: new Map(),
+      };
       this.slots.set(id, entry);
     }
     const previous = entry.keys.get(change.key);

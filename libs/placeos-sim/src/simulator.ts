@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { SimAuth, SimPermissions } from './auth/sim-auth';
 import { ControlServer } from './control/control-server';
 import { FaultInjector } from './http/fault-injector';
-import { HttpExchange, sendError } from './http/http-exchange';
+import { HttpExchange, sendError, sendJson } from './http/http-exchange';
 import { handleTokenRequest, TOKEN_PATH } from './http/oauth-route';
 import { API_BASE, PlaceOsRoutes } from './http/placeos-routes';
 import { SIM_PREFIX, SimControlRoutes } from './http/sim-control-routes';
@@ -54,6 +54,38 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
+function validateOptions(options: SimulatorOptions): void {
+  const check = (value: number | undefined, name: string, min: number): void => {
+    if (value !== undefined && (!Number.isFinite(value) || value < min))
+      throw new RangeError(`${name} must be a number >= ${min}`);
+  };
+  check(options.changesPerSecond, 'changesPerSecond', 0);
+  check(options.pongIntervalMs, 'pongIntervalMs', 10);
+  check(options.accessTokenTtlSeconds, 'accessTokenTtlSeconds', 0);
+  check(options.notifyFirstProbability, 'notifyFirstProbability', 0);
+  if (options.notifyFirstProbability !== undefined && options.notifyFirstProbability > 1)
+    throw new RangeError('notifyFirstProbability must be <= 1');
+}
+
+const AUTHORITY_PATH = '/auth/authority';
+
+/** `GET /auth/authority` as PlaceOS/auth answers it (ts-client reads it before anything else). */
+function authorityJson(host: string): Record<string, unknown> {
+  return {
+    id: 'authority-SimAuth001',
+    name: 'PlaceOS Simulator',
+    description: '',
+    domain: host,
+    login_url: '/login?continue={{url}}',
+    logout_url: '/auth/logout',
+    config: {},
+    version: 'v2.0.0',
+    session: false,
+    token_valid: false,
+    production: false,
+  };
+}
+
 function rejectUpgrade(socket: Duplex, status: number, reason: string, body: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -62,6 +94,7 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string, body: str
 
 /** Starts a PlaceOS simulator (REST, OAuth, control WebSocket, `/_sim/` test controls) on `host:port`. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  validateOptions(options);
   const seed = options.portfolio?.seed ?? options.seed ?? 1;
   const world = new SimWorld(generatePortfolio({ ...options.portfolio, seed }));
   const auth = new SimAuth({
@@ -115,7 +148,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const ex: HttpExchange = { req, res, url, requestId, truncate: false };
     const path = url.pathname;
     if (path.startsWith(SIM_PREFIX)) {
-      void simRoutes.handle(ex);
+      simRoutes.handle(ex).catch(() => ex.res.destroy());
       return;
     }
     const fault = faults.take(path);
@@ -128,7 +161,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (fault === 'status401') return sendError(ex, 401, 'injected fault');
     ex.truncate = fault === 'truncate';
     if (path === TOKEN_PATH) {
-      void handleTokenRequest(ex, auth);
+      handleTokenRequest(ex, auth).catch(() => ex.res.destroy());
+      return;
+    }
+    if (path === AUTHORITY_PATH && req.method === 'GET') {
+      sendJson(ex, 200, authorityJson(req.headers.host ?? 'localhost'));
       return;
     }
     if (path === API_BASE || path.startsWith(`${API_BASE}/`)) {
@@ -171,8 +208,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     control.handleUpgrade(req, socket, head, result.principal);
   };
 
-  const server: Server = createServer(onRequest);
-  server.on('upgrade', onUpgrade);
+  // A bug in a route must answer 500 (or drop the upgrade), never take the process down.
+  const server: Server = createServer((req, res) => {
+    try {
+      onRequest(req, res);
+    } catch {
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.end('{"error":"internal simulator error"}');
+      } else res.destroy();
+    }
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      onUpgrade(req, socket, head);
+    } catch {
+      socket.destroy();
+    }
+  });
   server.on('clientError', (_error, socket) => socket.destroy());
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -9,7 +9,7 @@ import { PathSelector } from './path-selector';
 import type { AppliedRule, MaskOptions, PrivacyRule, RuleAction } from './privacy-rule';
 import { RegexMatcher } from './regex-matcher';
 import { ruleProblems } from './rule-problems';
-import { hasMatch, replaceMatches, type TextMatcher } from './text-matcher';
+import { JoinedLeaves, hasMatch, replaceMatches, type TextMatcher } from './text-matcher';
 import { TopicFilter } from './topic-filter';
 
 /** Returned by CompiledRule.run when the rule drops the message. */
@@ -19,7 +19,7 @@ export const DROP: unique symbol = Symbol('drop');
 export class LeafScratch {
   private value: JsonValue | undefined;
   private strings: string[] | undefined;
-  private joined: string | undefined;
+  private joined: JoinedLeaves | undefined;
 
   /** Every string leaf of `value`. */
   stringsOf(value: JsonValue): string[] {
@@ -31,10 +31,10 @@ export class LeafScratch {
     return this.strings;
   }
 
-  /** Every string leaf of `value`, joined with `\n`. */
-  joinedOf(value: JsonValue): string {
+  /** Every string leaf of `value`, joined. */
+  joinedOf(value: JsonValue): JoinedLeaves {
     const strings = this.stringsOf(value);
-    return (this.joined ??= strings.join('\n'));
+    return (this.joined ??= new JoinedLeaves(strings));
   }
 }
 
@@ -97,19 +97,30 @@ export class CompiledRule {
 
   /** Whether this rule's topic filter and broker list select the message. */
   selects(topicLevels: readonly string[], brokerId: string): boolean {
-    return (this.allBrokers || this.brokers.has(brokerId)) && this.filter.matchesLevels(topicLevels);
+    return (
+      (this.allBrokers || this.brokers.has(brokerId)) && this.filter.matchesLevels(topicLevels)
+    );
   }
 
   /** The value after this rule (the same reference when unchanged), or DROP. */
   run(value: JsonValue, secret: string, scratch: LeafScratch): JsonValue | typeof DROP {
     const matcher = this.matcher;
+    if (
+      !this.selector &&
+      matcher?.mayMatchIn &&
+      !matcher.mayMatchIn(scratch.joinedOf(value).text)
+    ) {
+      return value;
+    }
     let candidates: ReadonlySet<string> | undefined;
     if (matcher?.candidatesIn) {
-      const strings = this.selector ? this.selector.collectStrings(value) : scratch.stringsOf(value);
+      const strings = this.selector
+        ? this.selector.collectStrings(value)
+        : scratch.stringsOf(value);
       if (strings.length === 0) return value;
       if (strings.length > 1) {
-        const joined = this.selector ? strings.join('\n') : scratch.joinedOf(value);
-        candidates = matcher.candidatesIn(strings, joined);
+        const joined = this.selector ? new JoinedLeaves(strings) : scratch.joinedOf(value);
+        candidates = matcher.candidatesIn(joined);
         if (candidates.size === 0) return value;
       }
     }
@@ -139,8 +150,7 @@ export class CompiledRule {
   private finds(value: JsonValue, candidates: ReadonlySet<string> | undefined): boolean {
     const matcher = this.matcher;
     if (!matcher) return this.selector ? this.selector.anyPresent(value) : true;
-    const test = (text: string) =>
-      (!candidates || candidates.has(text)) && hasMatch(matcher, text);
+    const test = (text: string) => (!candidates || candidates.has(text)) && hasMatch(matcher, text);
     return this.selector ? this.selector.someString(value, test) : someStringLeaf(value, test);
   }
 }

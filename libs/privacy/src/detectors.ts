@@ -1,8 +1,11 @@
 import RE2 from 're2';
 import type { DetectorName } from './privacy-rule';
 import {
-  isDigit,
-  isWordChar,
+  isWholePhone,
+  mayContainEmail,
+  mayContainIpv4,
+  mayContainPhone,
+  mayContainUuid,
   scanEmails,
   scanIpv4,
   scanPlaceOsUserIds,
@@ -11,10 +14,20 @@ import {
 } from './scanners';
 import { scanWithRe2, type TextMatcher } from './text-matcher';
 
-/** A detector backed by a hand-written linear scanner. */
+/** A detector backed by a hand-written linear scanner and a cheap necessary condition. */
 class ScannerDetector implements TextMatcher {
-  constructor(readonly scan: Scanner) {}
+  constructor(
+    readonly scan: Scanner,
+    readonly mayMatchIn: (text: string) => boolean,
+  ) {}
 }
+
+/** International (`+`) or national (grouped) numbers; isWholePhone then checks context. */
+export const PHONE_PATTERN = [
+  '\\+[0-9]{1,3}(?:[ .-]?(?:\\([0-9]{1,4}\\)|[0-9]{1,5})){2,6}',
+  '\\(?[0-9]{2,4}\\)?[ -][0-9]{3,4}[ -][0-9]{3,4}',
+  '[0-9]{3}\\.[0-9]{3}\\.[0-9]{4}',
+].join('|');
 
 /**
  * Phone numbers need a leading `+` (8–15 digits, E.164) or national grouping with separators
@@ -23,51 +36,20 @@ class ScannerDetector implements TextMatcher {
  * after a cheap pre-check; a context check stands in for the lookaround RE2 lacks.
  */
 class PhoneDetector implements TextMatcher {
-  private readonly re = new RE2(
-    [
-      '\\+[0-9]{1,3}(?:[ .-]?(?:\\([0-9]{1,4}\\)|[0-9]{1,5})){2,6}',
-      '\\(?[0-9]{2,4}\\)?[ -][0-9]{3,4}[ -][0-9]{3,4}',
-      '[0-9]{3}\\.[0-9]{3}\\.[0-9]{4}',
-    ].join('|'),
-    'gu',
-  );
+  private readonly re = new RE2(PHONE_PATTERN, 'gu');
+  readonly mayMatchIn = mayContainPhone;
 
   scan(text: string, visit: (start: number, end: number) => boolean): void {
     if (mayContainPhone(text)) scanWithRe2(this.re, text, visit, isWholePhone);
   }
 }
 
-/** Necessary condition: at least 8 digits and a `+`, space, `-` or `.` somewhere. */
-function mayContainPhone(text: string): boolean {
-  let digits = 0;
-  let separators = false;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (isDigit(code)) digits++;
-    else if (code === 43 || code === 32 || code === 45 || code === 46) separators = true;
-    if (digits >= 8 && separators) return true;
-  }
-  return false;
-}
-
-function isWholePhone(text: string, start: number, end: number): boolean {
-  const before = text.charCodeAt(start - 1);
-  if (isWordChar(before) || before === 43) return false;
-  if (before === 46 && isDigit(text.charCodeAt(start - 2))) return false;
-  const after = text.charCodeAt(end);
-  if (isWordChar(after)) return false;
-  if ((after === 46 || after === 45) && isDigit(text.charCodeAt(end + 1))) return false;
-  let digits = 0;
-  for (let i = start; i < end; i++) if (isDigit(text.charCodeAt(i))) digits++;
-  return text.charCodeAt(start) === 43 ? digits >= 8 && digits <= 15 : digits >= 10 && digits <= 12;
-}
-
 const DETECTORS: Readonly<Record<DetectorName, TextMatcher>> = {
-  email: new ScannerDetector(scanEmails),
-  uuid: new ScannerDetector(scanUuids),
+  email: new ScannerDetector(scanEmails, mayContainEmail),
+  uuid: new ScannerDetector(scanUuids, mayContainUuid),
   phone: new PhoneDetector(),
-  ipv4: new ScannerDetector(scanIpv4),
-  placeos_user_id: new ScannerDetector(scanPlaceOsUserIds),
+  ipv4: new ScannerDetector(scanIpv4, mayContainIpv4),
+  placeos_user_id: new ScannerDetector(scanPlaceOsUserIds, (text) => text.includes('user-')),
 };
 
 /** The matcher for a built-in detector name, or undefined for an unknown name. */

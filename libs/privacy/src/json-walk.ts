@@ -20,7 +20,12 @@ export function enter(depth: number): number {
 /** Sets a member on a copied object, also for `__proto__` (which `=` would treat as the prototype). */
 export function setMember(target: JsonObject, key: string, value: JsonValue): void {
   if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     target[key] = value;
   }

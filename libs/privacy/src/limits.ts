@@ -8,6 +8,7 @@ export const RULE_LIMITS = {
   replacementLength: 1000,
   maskKeep: 1000,
   nameLength: 200,
+  descriptionLength: 2000,
   /** Deeper JSON values are dropped (fail closed) instead of being walked. */
   valueDepth: 256,
 } as const;

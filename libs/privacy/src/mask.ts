@@ -20,8 +20,11 @@ export function maskText(text: string, options: MaskOptions): string {
   return maskCodePoints(text, options);
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 function maskCodePoints(text: string, options: MaskOptions): string {
   if (text.length === 0) return text;
+  if (!SURROGATE.test(text)) return maskUnits(text, options); // one code unit per code point
   const points = Array.from(text);
   const count = points.length;
   let keepStart = options.keepStart;
@@ -34,5 +37,17 @@ function maskCodePoints(text: string, options: MaskOptions): string {
     points.slice(0, keepStart).join('') +
     options.char.repeat(count - keepStart - keepEnd) +
     points.slice(count - keepEnd).join('')
+  );
+}
+
+function maskUnits(text: string, options: MaskOptions): string {
+  const count = text.length;
+  const keepAll = options.keepStart + options.keepEnd >= count;
+  const keepStart = keepAll ? 0 : options.keepStart;
+  const keepEnd = keepAll ? 0 : options.keepEnd;
+  return (
+    text.slice(0, keepStart) +
+    options.char.repeat(count - keepStart - keepEnd) +
+    text.slice(count - keepEnd)
   );
 }

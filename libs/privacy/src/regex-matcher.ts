@@ -1,6 +1,6 @@
 import RE2 from 're2';
 import { RULE_LIMITS } from './limits';
-import { scanWithRe2, type TextMatcher } from './text-matcher';
+import { scanWithRe2, type JoinedLeaves, type TextMatcher } from './text-matcher';
 
 const ALLOWED_FLAGS = 'imsu';
 
@@ -43,7 +43,7 @@ function quote(text: string): string {
 export class RegexMatcher implements TextMatcher {
   private readonly re: RE2;
   private readonly joinedRe: RE2 | undefined;
-  readonly candidatesIn: ((leaves: readonly string[], joined: string) => ReadonlySet<string>) | undefined;
+  readonly candidatesIn: ((joined: JoinedLeaves) => ReadonlySet<string>) | undefined;
 
   /** Throws when RE2 refuses the pattern; call regexProblem first for a readable message. */
   constructor(pattern: string, flags = '') {
@@ -54,7 +54,7 @@ export class RegexMatcher implements TextMatcher {
     // a leaf edge from a line break (`\A`, `\z`, inline flags) get no batch pre-check.
     if (joinSafe(pattern)) {
       this.joinedRe = new RE2(pattern, `${base.replace('m', '')}gmu`);
-      this.candidatesIn = (leaves, joined) => this.leavesTouched(leaves, joined);
+      this.candidatesIn = (joined) => this.leavesTouched(joined);
     }
   }
 
@@ -62,47 +62,44 @@ export class RegexMatcher implements TextMatcher {
     scanWithRe2(this.re, text, visit);
   }
 
-  private leavesTouched(leaves: readonly string[], joined: string): ReadonlySet<string> {
+  private leavesTouched({ leaves, bytes, ends }: JoinedLeaves): ReadonlySet<string> {
     const touched = new Set<string>();
     const re = this.joinedRe;
     if (!re || leaves.length === 0) return touched;
+    const lastLeaf = leaves.length - 1;
     let leaf = 0;
-    let leafEnd = leaves[0].length; // the separator after a leaf counts as part of it
     let marked = -1;
-    const markThrough = (position: number): void => {
+    re.lastIndex = 0;
+    for (;;) {
+      const found = re.exec(bytes);
+      if (!found) break;
+      const start = found.index;
+      const end = start + found[0].length;
+      while (start > ends[leaf] && leaf < lastLeaf) leaf++;
+      // Mark every leaf the match touches (a match may span separators).
+      const last = Math.max(start, end - 1);
       for (;;) {
         if (marked < leaf) {
           marked = leaf;
           touched.add(leaves[leaf]);
         }
-        if (position <= leafEnd || leaf === leaves.length - 1) return;
+        if (last <= ends[leaf] || leaf === lastLeaf) break;
         leaf++;
-        leafEnd += 1 + leaves[leaf].length;
       }
-    };
-    re.lastIndex = 0;
-    for (;;) {
-      const found = re.exec(joined);
-      if (!found) break;
-      const start = found.index;
-      const end = start + found[0].length;
-      while (start > leafEnd && leaf < leaves.length - 1) {
-        leaf++;
-        leafEnd += 1 + leaves[leaf].length;
-      }
-      markThrough(Math.max(start, end - 1));
-      if (marked === leaves.length - 1 && leaf === leaves.length - 1) break;
-      if (end > start) {
-        re.lastIndex = end;
-      } else {
-        const code = joined.charCodeAt(start);
-        const next = start + (code >= 0xd800 && code <= 0xdbff ? 2 : 1);
-        if (next > joined.length) break;
-        re.lastIndex = next;
-      }
+      if (marked === lastLeaf) break;
+      const next = end > start ? end : nextCharStart(bytes, start);
+      if (next > bytes.length) break;
+      re.lastIndex = next;
     }
     return touched;
   }
+}
+
+/** The byte offset of the UTF-8 character after the one starting at `at`. */
+function nextCharStart(bytes: Buffer, at: number): number {
+  let next = at + 1;
+  while (next < bytes.length && (bytes[next] & 0xc0) === 0x80) next++;
+  return next;
 }
 
 /** False for patterns using `\A`, `\z` or inline flag groups (which could turn `m` off). */

@@ -13,12 +13,21 @@ import { isValidTopicFilter } from './topic-filter';
 export function ruleProblems(input: PrivacyRuleInput): string[] {
   if (typeof input !== 'object' || input === null) return ['rule: must be an object'];
   const problems: string[] = [];
-  const { name, action, enabled, priority, topic, brokers, match, keys, mask, replacement } = input;
+  const { name, description, action, enabled, priority, topic, brokers, match, keys, mask } = input;
+  const { replacement } = input;
 
   if (typeof name !== 'string' || name.trim().length === 0) {
     problems.push('name: must be a non-empty string');
   } else if (name.length > RULE_LIMITS.nameLength) {
     problems.push(`name: longer than ${RULE_LIMITS.nameLength} characters`);
+  }
+  if (
+    description !== undefined &&
+    (typeof description !== 'string' || description.length > RULE_LIMITS.descriptionLength)
+  ) {
+    problems.push(
+      `description: must be a string of at most ${RULE_LIMITS.descriptionLength} characters`,
+    );
   }
   if (!(RULE_ACTIONS as readonly unknown[]).includes(action)) {
     problems.push(`action: must be one of ${RULE_ACTIONS.join(', ')}`);
@@ -111,7 +120,9 @@ function maskProblems(mask: unknown): string[] {
   ] as const) {
     if (
       keep !== undefined &&
-      (!Number.isSafeInteger(keep) || (keep as number) < 0 || (keep as number) > RULE_LIMITS.maskKeep)
+      (!Number.isSafeInteger(keep) ||
+        (keep as number) < 0 ||
+        (keep as number) > RULE_LIMITS.maskKeep)
     ) {
       problems.push(`mask.${field}: must be an integer from 0 to ${RULE_LIMITS.maskKeep}`);
     }

@@ -19,8 +19,9 @@ export class RuleSet {
 
   /** Rules that were skipped because they cannot run. */
   readonly problems: ReadonlyArray<RuleProblem>;
-  // (broker id, canonical topic) → the rules that select it; bounded, oldest entries evicted.
-  private readonly selection = new Map<string, readonly CompiledRule[]>();
+  // broker id → canonical topic → the rules that select it; bounded (cleared when full).
+  private readonly selection = new Map<string, Map<string, readonly CompiledRule[]>>();
+  private selectionSize = 0;
 
   private constructor(
     private readonly rules: readonly CompiledRule[],
@@ -90,17 +91,23 @@ export class RuleSet {
 
   private rulesFor(topic: string, brokerId: string): readonly CompiledRule[] {
     if (this.rules.length === 0) return NO_RULES;
-    const key = `${brokerId}\u0000${topic}`;
-    let selected = this.selection.get(key);
+    let byTopic = this.selection.get(brokerId);
+    let selected = byTopic?.get(topic);
     if (selected === undefined) {
       const levels = topic.split('/');
       const matching = this.rules.filter((rule) => rule.selects(levels, brokerId));
       selected = matching.length === 0 ? NO_RULES : matching;
-      if (this.selection.size >= SELECTION_CACHE_LIMIT) {
-        const oldest = this.selection.keys().next();
-        if (!oldest.done) this.selection.delete(oldest.value);
+      if (this.selectionSize >= SELECTION_CACHE_LIMIT) {
+        this.selection.clear();
+        this.selectionSize = 0;
+        byTopic = undefined;
       }
-      this.selection.set(key, selected);
+      if (!byTopic) {
+        byTopic = new Map();
+        this.selection.set(brokerId, byTopic);
+      }
+      byTopic.set(topic, selected);
+      this.selectionSize++;
     }
     return selected;
   }

@@ -1,24 +1,24 @@
+// Linear-time, hand-written text scanners for the built-in detectors, and the ASCII tests they
+// share (kept in this module: hot loops call them per character).
 
-// ASCII tests on UTF-16 code units, kept in this module: hot loops call them per character.
-
-export function isDigit(code: number): boolean {
+function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-export function isLetter(code: number): boolean {
+function isLetter(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
-export function isAlnum(code: number): boolean {
+function isAlnum(code: number): boolean {
   return isDigit(code) || isLetter(code);
 }
 
 /** `\w` in RE2 and JavaScript: ASCII letters, digits and `_`. */
-export function isWordChar(code: number): boolean {
+function isWordChar(code: number): boolean {
   return isAlnum(code) || code === 95;
 }
 
-export function isHex(code: number): boolean {
+function isHex(code: number): boolean {
   return isDigit(code) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 }
 
@@ -28,9 +28,27 @@ export type Scanner = (text: string, visit: (start: number, end: number) => bool
 // Hand-written scanners: each character is examined a bounded number of times, so they are
 // linear-time and, unlike a native engine call, cost nanoseconds on ordinary status strings.
 
+/**
+ * RFC 5322 `atext` and `.`, minus `/ = ? { | }` and backtick, which in practice delimit URLs,
+ * query strings and templates around an address (so `?to=alice@x.com` yields `alice@x.com`).
+ */
 function isEmailLocal(code: number): boolean {
-  // [A-Za-z0-9._%+-]
-  return isAlnum(code) || code === 46 || code === 95 || code === 37 || code === 43 || code === 45;
+  return (
+    isAlnum(code) ||
+    code === 46 || // .
+    code === 95 || // _
+    code === 45 || // -
+    code === 43 || // +
+    code === 37 || // %
+    code === 33 || // !
+    code === 35 || // #
+    code === 36 || // $
+    code === 38 || // &
+    code === 39 || // '
+    code === 42 || // *
+    code === 94 || // ^
+    code === 126 // ~
+  );
 }
 
 /**
@@ -63,12 +81,20 @@ function emailDomainEnd(text: string, from: number): number {
   }
 }
 
-/** `local@domain.tld`: local part of `[A-Za-z0-9._%+-]` (so `+tags` are included). */
+/** Necessary condition for an email: an `@` after the first character with a `.` after it. */
+export function mayContainEmail(text: string): boolean {
+  const at = text.indexOf('@', 1);
+  return at !== -1 && text.indexOf('.', at + 2) !== -1;
+}
+
+/** `local@domain.tld`, with `+tags`, subdomains and the usual RFC 5322 local-part characters. */
 export const scanEmails: Scanner = (text, visit) => {
   let floor = 0;
   for (let at = text.indexOf('@', 1); at !== -1; at = text.indexOf('@', at + 1)) {
     let start = at;
     while (start > floor && isEmailLocal(text.charCodeAt(start - 1))) start--;
+    // A leading quote or dot is punctuation around the address, not part of it.
+    while (start < at && (text.charCodeAt(start) === 39 || text.charCodeAt(start) === 46)) start++;
     if (start === at) continue;
     const end = emailDomainEnd(text, at + 1);
     if (end === -1) continue;
@@ -88,6 +114,15 @@ function isUuidAt(text: string, start: number): boolean {
     for (let k = 0; k < UUID_GROUPS[group]; k++) if (!isHex(text.charCodeAt(i++))) return false;
   }
   return true;
+}
+
+/** Necessary condition for a UUID: dashes spaced like 8-4-4-4-12. */
+export function mayContainUuid(text: string): boolean {
+  if (text.length < UUID_LENGTH) return false;
+  for (let dash = text.indexOf('-', 8); dash !== -1; dash = text.indexOf('-', dash + 1)) {
+    if (text[dash + 5] === '-' && text[dash + 10] === '-' && text[dash + 15] === '-') return true;
+  }
+  return false;
 }
 
 /** 8-4-4-4-12 hex digits with word boundaries on both sides. */
@@ -122,8 +157,20 @@ function continuesNumber(text: string, separatorAt: number, digitAt: number): bo
   return (separator === 46 || separator === 45) && isDigit(text.charCodeAt(digitAt));
 }
 
+/** Necessary condition for a dotted quad: three `.` with digits on both sides. */
+export function mayContainIpv4(text: string): boolean {
+  let dots = 0;
+  for (let dot = text.indexOf('.'); dot !== -1; dot = text.indexOf('.', dot + 1)) {
+    if (isDigit(text.charCodeAt(dot - 1)) && isDigit(text.charCodeAt(dot + 1)) && ++dots === 3) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Dotted quads (octets 0–255, no leading zeros) that are not part of a longer dotted number. */
 export const scanIpv4: Scanner = (text, visit) => {
+  if (!mayContainIpv4(text)) return;
   for (let start = 0; start < text.length; start++) {
     if (!isDigit(text.charCodeAt(start)) || isWordChar(text.charCodeAt(start - 1))) continue;
     if (start >= 2 && text.charCodeAt(start - 1) === 46 && isDigit(text.charCodeAt(start - 2))) {
@@ -153,18 +200,55 @@ function isIdChar(code: number): boolean {
 export const scanPlaceOsUserIds: Scanner = (text, visit) => {
   for (let at = text.indexOf('user-'); at !== -1; at = text.indexOf('user-', at + 1)) {
     if (isWordChar(text.charCodeAt(at - 1))) continue;
-    let end = at + 5;
+    const idStart = at + 5;
+    let end = idStart;
     let distinctive = false;
-    while (end < text.length && isIdChar(text.charCodeAt(end))) {
+    // Stop one past the longest id: a longer run is not an id, and bounding keeps this linear.
+    while (end < text.length && end - idStart <= 16 && isIdChar(text.charCodeAt(end))) {
       const code = text.charCodeAt(end);
       if (isDigit(code) || (code >= 65 && code <= 90) || code === 95 || code === 126) {
         distinctive = true;
       }
       end++;
     }
-    const length = end - at - 5;
+    const length = end - idStart;
     if (length < 8 || length > 16 || !distinctive) continue;
     if (!visit(at, end)) return;
     at = end - 1;
   }
 };
+
+/**
+ * Necessary condition: a stretch of `[0-9 .()+-]` holding 8+ digits after a `+`, or 10+ digits
+ * (every phone pattern is made of those characters), so dates and timestamps rarely get through.
+ */
+export function mayContainPhone(text: string): boolean {
+  let digits = 0;
+  let plus = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isDigit(code)) {
+      if (++digits >= 10 || (plus && digits >= 8)) return true;
+    } else if (code === 43) {
+      plus = true;
+      digits = 0;
+    } else if (code !== 32 && code !== 45 && code !== 46 && code !== 40 && code !== 41) {
+      digits = 0;
+      plus = false;
+    }
+  }
+  return false;
+}
+
+/** Context RE2 cannot check: not glued to words or longer numbers, and a plausible digit count. */
+export function isWholePhone(text: string, start: number, end: number): boolean {
+  const before = text.charCodeAt(start - 1);
+  if (isWordChar(before) || before === 43) return false;
+  if (before === 46 && isDigit(text.charCodeAt(start - 2))) return false;
+  const after = text.charCodeAt(end);
+  if (isWordChar(after)) return false;
+  if ((after === 46 || after === 45) && isDigit(text.charCodeAt(end + 1))) return false;
+  let digits = 0;
+  for (let i = start; i < end; i++) if (isDigit(text.charCodeAt(i))) digits++;
+  return text.charCodeAt(start) === 43 ? digits >= 8 && digits <= 15 : digits >= 10 && digits <= 12;
+}

@@ -11,7 +11,44 @@ export interface TextMatcher {
    * Optional batch pre-check over several leaves joined with `\n`: returns the leaves that may
    * contain a match (a leaf not returned has none), using engine calls on the joined text only.
    */
-  readonly candidatesIn?: (leaves: readonly string[], joined: string) => ReadonlySet<string>;
+  readonly candidatesIn?: (joined: JoinedLeaves) => ReadonlySet<string>;
+  /**
+   * Optional cheap necessary condition, true for any text containing a match and for any
+   * `\n`-joined text containing such a leaf: false lets a rule skip the whole value unwalked.
+   */
+  readonly mayMatchIn?: (text: string) => boolean;
+}
+
+/**
+ * String leaves joined with `\n`, built once per value and shared by the rules that see it.
+ * The UTF-8 copy is made once, where each RE2 object would re-encode a string.
+ */
+export class JoinedLeaves {
+  readonly text: string;
+  private utf8: Buffer | undefined;
+  private leafEnds: number[] | undefined;
+
+  constructor(readonly leaves: readonly string[]) {
+    this.text = leaves.join('\n');
+  }
+
+  /** The joined text as UTF-8. */
+  get bytes(): Buffer {
+    return (this.utf8 ??= Buffer.from(this.text, 'utf8'));
+  }
+
+  /** Byte offset of the separator after each leaf (the total length for the last leaf). */
+  get ends(): readonly number[] {
+    if (!this.leafEnds) {
+      this.leafEnds = [];
+      let offset = -1;
+      for (const leaf of this.leaves) {
+        offset += 1 + Buffer.byteLength(leaf, 'utf8');
+        this.leafEnds.push(offset);
+      }
+    }
+    return this.leafEnds;
+  }
 }
 
 /** Extra check on an engine match, for context RE2 cannot express (it has no lookaround). */

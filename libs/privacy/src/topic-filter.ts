@@ -3,7 +3,8 @@ const MAX_TOPIC_BYTES = 65535;
 /** True when `filter` is a valid MQTT topic filter (`+` fills a level, `#` fills the last level). */
 export function isValidTopicFilter(filter: string): boolean {
   if (typeof filter !== 'string' || filter.length === 0) return false;
-  if (filter.includes('\u0000') || Buffer.byteLength(filter, 'utf8') > MAX_TOPIC_BYTES) return false;
+  if (filter.includes('\u0000') || Buffer.byteLength(filter, 'utf8') > MAX_TOPIC_BYTES)
+    return false;
   const levels = filter.split('/');
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i];
@@ -48,5 +49,7 @@ export class TopicFilter {
 /** MQTT topic-filter matching, including `#` matching the parent level and the `$` rule. */
 export function topicMatchesFilter(filter: string, topic: string): boolean {
   const compiled = TopicFilter.compile(filter);
-  return compiled !== undefined && typeof topic === 'string' && compiled.matchesLevels(topic.split('/'));
+  return (
+    compiled !== undefined && typeof topic === 'string' && compiled.matchesLevels(topic.split('/'))
+  );
 }

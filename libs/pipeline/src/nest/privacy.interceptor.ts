@@ -1,4 +1,10 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { map, type Observable } from 'rxjs';
 import type { BridgePipeline, DeliveryBatch, OutgoingBatch } from '../bridge-pipeline';
 import { BRIDGE_PIPELINE } from './pipeline.tokens';
@@ -12,7 +18,10 @@ import { BRIDGE_PIPELINE } from './pipeline.tokens';
 export class PrivacyInterceptor implements NestInterceptor<OutgoingBatch, DeliveryBatch> {
   constructor(@Inject(BRIDGE_PIPELINE) private readonly pipeline: BridgePipeline) {}
 
-  intercept(_context: ExecutionContext, next: CallHandler<OutgoingBatch>): Observable<DeliveryBatch> {
+  intercept(
+    _context: ExecutionContext,
+    next: CallHandler<OutgoingBatch>,
+  ): Observable<DeliveryBatch> {
     return next.handle().pipe(map((batch) => this.pipeline.plan(batch)));
   }
 }

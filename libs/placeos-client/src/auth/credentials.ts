@@ -27,6 +27,7 @@ export class ApiKeyCredentials implements Credentials {
   }
 }
 
+/** OAuth2 password-grant credentials (Doorkeeper application uid/secret). */
 export interface OAuthOptions {
   username: string;
   password: string;

@@ -43,6 +43,30 @@ describe('PlaceOsClient authentication', () => {
     expect(JSON.stringify(lines)).not.toContain('not-the-right-secret');
   });
 
+  it('reports a refused WebSocket upgrade with the credential kind and route, then connects on retry', async () => {
+    sim.world.injectFault({
+      pathPrefix: '/api/engine/v2/systems/control',
+      kind: 'status401',
+      times: 2,
+    });
+    const { logger, lines } = capturingLogger('warn');
+    const client = new PlaceOsClient(simClientOptions(sim, logger));
+    try {
+      await client.start();
+      expect(await client.whenSynced(20_000)).toBe(true);
+      const reported = lines.filter((l) => l.kind === 'socket').map((l) => String(l.err));
+      expect(reported).toHaveLength(2);
+      for (const message of reported) {
+        expect(message).toBe(
+          'PlaceOS refused the X-API-Key with HTTP 401 on GET /api/engine/v2/systems/control (WebSocket upgrade)',
+        );
+      }
+      expect(client.status().lastError).toBe(reported[1]);
+    } finally {
+      await client.stop();
+    }
+  });
+
   it('logs in with the password grant, refreshes expiring tokens, and re-logs in when a refresh is refused', async () => {
     const { logger, lines } = capturingLogger('debug');
     const client = new PlaceOsClient(

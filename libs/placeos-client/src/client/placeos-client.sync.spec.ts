@@ -77,11 +77,7 @@ describe('PlaceOsClient against the simulator: initial sync and live changes', (
     sim.world.setRawState(target.moduleId, keyName, '{not json');
     await waitFor(() => collector.latest.get(key!)?.invalidJson, 'invalid JSON value');
     expect(collector.latest.get(key!)).toMatchObject({ value: '{not json', invalidJson: true });
-    // Only the key that changed produced events (a module shared by several systems gives one per slot).
-    const slots = [...expectedState(sim).entries()].filter(
-      ([, v]) => v.moduleId === target.moduleId && v !== undefined,
-    );
-    expect(slots.length).toBeGreaterThan(0);
+    // Only the key that changed produced events (one per slot of the module).
     expect(
       collector.all.slice(before).every((c) => c.key === keyName && c.moduleId === target.moduleId),
     ).toBe(true);

@@ -120,6 +120,50 @@ describe('PlaceOsClient topology changes', () => {
     }, 'every slot of the re-ordered system to carry its new module');
     expect(collector.all.length).toBeGreaterThan(before);
   });
+
+  it('binds an added module, and unbinds removed modules and systems', async () => {
+    const systemId = String(sim.world.systems()[1].id);
+    const driverId = String(sim.world.drivers()[0].id);
+    const seen = updates.length;
+    const moduleId = sim.world.addModule(systemId, { driverId, customName: 'Fresh Module' });
+    await waitFor(
+      () =>
+        updates
+          .slice(seen)
+          .some((u) => u.changes.some((c) => c.kind === 'module-added' && c.id === moduleId)),
+      'module-added',
+    );
+    const fresh = Object.keys(sim.world.state(moduleId));
+    expect(fresh.length).toBeGreaterThan(0);
+    for (const key of fresh) {
+      await waitFor(
+        () => collector.latest.get(`${systemId}|Fresh Module|1|${key}`),
+        `value of new module key ${key}`,
+      );
+    }
+
+    const removedSystem = sim.world.systems()[2];
+    const seenBeforeRemoval = updates.length;
+    sim.world.removeModule(moduleId);
+    sim.world.removeSystem(String(removedSystem.id));
+    const removal = await waitFor(() => {
+      const kinds = updates
+        .slice(seenBeforeRemoval)
+        .flatMap((u) => u.changes.map((c) => `${c.kind}:${c.id}`));
+      return (
+        kinds.includes(`module-removed:${moduleId}`) &&
+        kinds.includes(`system-removed:${String(removedSystem.id)}`) &&
+        kinds
+      );
+    }, 'module-removed and system-removed');
+    expect(removal.length).toBeGreaterThan(1);
+    // Bindings follow: the simulator holds exactly the bindings of what still exists.
+    await waitFor(
+      () => sim.world.stats().bindings === expectedState(sim).size,
+      'unbinds reach the server',
+    );
+    expect(client.status().boundKeys).toBe(expectedState(sim).size);
+  });
 });
 
 describe('PlaceOsClient discovery scope', () => {
@@ -206,5 +250,10 @@ describe('PlaceOsClient discovery scope', () => {
     expect(want.length).toBeGreaterThan(0);
     expect(want.length).toBeLessThan(sim.world.stats().systems);
     expect([...update.current.systems.keys()].sort()).toEqual(want.sort());
+    // Modules were read per system (zone scope): every module those systems list is known.
+    for (const system of update.current.systems.values()) {
+      for (const moduleId of system.modules)
+        expect(update.current.modules.has(moduleId)).toBe(true);
+    }
   });
 });

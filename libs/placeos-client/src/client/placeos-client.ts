@@ -42,6 +42,7 @@ export class PlaceOsClient {
   private readonly connection: ControlConnection;
   private readonly bindings: BindingTable;
   private readonly retry: BackoffOptions;
+  private readonly concurrency: number;
   private readonly abort = new AbortController();
   private readonly listeners = new Set<TopologyListener>();
   private current = Topology.empty();
@@ -79,6 +80,7 @@ export class PlaceOsClient {
       throw new Error(`PlaceOS shard ${index}/${count} is not valid`);
     }
     const concurrency = options.concurrency ?? 8;
+    this.concurrency = concurrency;
     if (options.apiKey) {
       this.credentials = new ApiKeyCredentials(options.apiKey);
     } else if (options.oauth) {
@@ -271,7 +273,13 @@ export class PlaceOsClient {
 
   private async fetchKeys(moduleIds: string[]): Promise<void> {
     for (const id of moduleIds) this.keysMissing.add(id);
-    await Promise.all(moduleIds.map((id) => this.fetchModuleKeys(id)));
+    // A few workers over the list rather than thousands of waiting promises at once.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < moduleIds.length && !this.stopped)
+        await this.fetchModuleKeys(moduleIds[next++]);
+    };
+    await Promise.all(Array.from({ length: this.concurrency }, worker));
     this.checkSync();
   }
 

@@ -8,6 +8,7 @@ export interface HttpResponse {
   body: string;
 }
 
+/** One request's method, headers, body and limits. */
 export interface HttpRequestOptions {
   method: 'GET' | 'POST';
   headers: Record<string, string>;

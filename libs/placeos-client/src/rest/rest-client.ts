@@ -5,8 +5,9 @@ import type { Credentials } from '../auth/credentials';
 import { PlaceOsAuthError, PlaceOsResponseError } from '../auth/placeos-auth-error';
 import { type BackoffOptions, backoffDelay, sleep } from '../util/backoff';
 import { Semaphore } from '../util/semaphore';
-import { HttpTransportError, httpRequest } from './http-request';
+import { httpRequest } from './http-request';
 
+/** Where and how the REST client talks to PlaceOS. */
 export interface RestClientOptions {
   baseUrl: URL;
   credentials: Credentials;
@@ -152,15 +153,6 @@ export class RestClient {
           : undefined,
     };
   }
-}
-
-/** Errors worth retrying (everything but a vanished model). */
-export function isRetryable(error: unknown): boolean {
-  return (
-    error instanceof HttpTransportError ||
-    error instanceof PlaceOsResponseError ||
-    error instanceof PlaceOsAuthError
-  );
 }
 
 function idOf(item: unknown): string | undefined {

@@ -78,10 +78,12 @@ async function listModules(
   systems: Map<string, PlaceSystem>,
   logger: Logger,
 ): Promise<Map<string, PlaceModule>> {
-  if (scope.zones.length === 0 && scope.shard.count <= 1) {
+  if (scope.zones.length === 0) {
+    // Paging through every module costs total/pageSize requests, fewer than one per system
+    // even when sharded.
     return listAllParsed(rest, '/modules', parseModule, logger);
   }
-  // A subset: ask per system rather than page through every module of the installation.
+  // A zone subset: ask per system rather than page through every module of the installation.
   const modules = new Map<string, PlaceModule>();
   await Promise.all(
     [...systems.keys()].map(async (systemId) => {

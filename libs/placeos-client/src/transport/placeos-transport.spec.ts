@@ -49,7 +49,8 @@ class CountingInterceptor implements NestInterceptor {
 
 @Controller()
 class StateController {
-  @EventPattern(PLACEOS_STATE_EVENT)
+  // `<string>` picks the untyped overload, so the handler may take a typed context.
+  @EventPattern<string>(PLACEOS_STATE_EVENT)
   @UseInterceptors(CountingInterceptor)
   async onState(@Payload() change: StateChange, @Ctx() ctx: PlaceOsContext): Promise<string> {
     seen.patterns.add(ctx.getPattern());
@@ -78,13 +79,15 @@ describe('PlaceOsTransport in a Nest microservice', () => {
   let sim: Simulator;
   let app: Awaited<ReturnType<typeof NestFactory.createMicroservice>>;
   let client: PlaceOsClient;
+  let logLines: Record<string, unknown>[];
 
   beforeAll(async () => {
     sim = await startSimulator({
       seed: 31,
       portfolio: { buildingsPerRegion: 1, levelsPerBuilding: 2, roomsPerLevel: 2 },
     });
-    const { logger } = capturingLogger('warn');
+    const { logger, lines } = capturingLogger('warn');
+    logLines = lines;
     client = new PlaceOsClient(simClientOptions(sim, logger));
     app = await NestFactory.createMicroservice<MicroserviceOptions>(TestAppModule, {
       strategy: new PlaceOsTransport(client, { concurrency: 4, logger }),
@@ -131,6 +134,13 @@ describe('PlaceOsTransport in a Nest microservice', () => {
     expect(values.length).toBeLessThanOrEqual(200);
     expect(seen.overlapPerKey).toBe(0);
     expect(seen.handled.some((c) => changeKey(c) === failKey && c.value === 'boom')).toBe(true);
+    const failure = await waitFor(
+      () => logLines.find((l) => l.msg === 'PlaceOS event handler failed; event dropped'),
+      'the handler failure to be logged',
+      5_000,
+    ).catch(() => JSON.stringify(logLines));
+    // Nest's exception filter has already replaced the error with its generic RPC error.
+    expect(failure).toMatchObject({ pattern: PLACEOS_STATE_EVENT, err: 'Internal server error' });
     expect(seen.intercepted).toBe(seen.handled.length);
   });
 });

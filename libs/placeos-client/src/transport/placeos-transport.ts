@@ -80,7 +80,9 @@ export class PlaceOsTransport extends Server implements CustomTransportStrategy 
     if (!handler) {
       if (!this.missingHandlerLogged.has(pattern)) {
         this.missingHandlerLogged.add(pattern);
-        this.options.logger?.warn({ pattern }, 'no @EventPattern handler for PlaceOS events');
+        if (this.options.logger)
+          this.options.logger.warn({ pattern }, 'no @EventPattern handler for PlaceOS events');
+        else this.logger.warn(`no @EventPattern handler for ${pattern}`);
       }
       return;
     }
@@ -109,10 +111,15 @@ export class PlaceOsTransport extends Server implements CustomTransportStrategy 
     try {
       await this.handleEvent(pattern, { data }, new PlaceOsContext([pattern]));
     } catch (error) {
-      this.options.logger?.error(
-        { pattern, err: error instanceof Error ? error.message : String(error) },
-        'PlaceOS event handler failed; event dropped',
-      );
+      const message = describeError(error);
+      if (this.options.logger) {
+        this.options.logger.error(
+          { pattern, err: message },
+          'PlaceOS event handler failed; event dropped',
+        );
+      } else {
+        this.logger.error(`PlaceOS ${pattern} handler failed; event dropped: ${message}`);
+      }
     }
   }
 
@@ -127,4 +134,14 @@ export class PlaceOsTransport extends Server implements CustomTransportStrategy 
       }
     }
   }
+}
+
+/** Nest's RPC exception filter turns handler errors into `{ status, message }` objects. */
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null) {
+    const message = (error as Record<string, unknown>).message;
+    if (typeof message === 'string') return message;
+  }
+  return String(error);
 }

@@ -101,13 +101,13 @@ describe('BindingTable', () => {
     expect(t.changes.at(-1)).toMatchObject({ value: 1, resync: true });
   });
 
-  it('routes notifies by the first id PlaceOS kept when meta is missing, and drops strays', () => {
+  it('routes a notify without meta by its pending request id, and drops strays', () => {
     const t = setup();
     t.table.onOpen();
     t.table.setSlot('sys-1', 'Display', 1, 'mod-a', ['power']);
     const id = t.sent[0].id;
-    t.frame(`{"id":${id},"type":"success"}`);
     t.frame(`{"id":${id},"type":"notify","value":5}`);
+    t.frame(`{"id":${id},"type":"success"}`);
     t.frame(`{"id":999,"type":"notify","value":6}`);
     expect(t.changes.map((c) => c.value)).toEqual([5]);
   });

@@ -4,6 +4,7 @@ import { type BackoffOptions, backoffDelay } from '../util/backoff';
 import type { RateLimitedLog } from '../util/rate-limited-log';
 import type { ControlFrame } from './control-frame';
 
+/** Limits of the bind protocol and where its output goes. */
 export interface BindingTableOptions {
   /** Bind requests outstanding at once. */
   window: number;
@@ -36,7 +37,12 @@ interface Binding {
   /** The next notify is the value PlaceOS sends right after the bind: a resync. */
   awaitingInitial: boolean;
   removed: boolean;
+  /** PlaceOS refused it with access_denied (a `_` module without support permission). */
+  denied: boolean;
 }
+
+/** `error_code` 2: the key cannot be bound with these credentials; retrying soon is pointless. */
+const ACCESS_DENIED = 2;
 
 interface SlotBindings {
   moduleId: string;
@@ -56,6 +62,7 @@ export function changeKeyOf(
   return `${systemId}|${moduleName}|${index}|${key}`;
 }
 
+/** The key of a module slot: `${systemId}|${moduleName}|${index}`. */
 export function slotKeyOf(systemId: string, moduleName: string, index: number): string {
   return `${systemId}|${moduleName}|${index}`;
 }
@@ -63,7 +70,7 @@ export function slotKeyOf(systemId: string, moduleName: string, index: number): 
 /**
  * Every (system, module slot, status key) that should be bound, and the bind protocol over the
  * control socket: integer ids, a window of outstanding requests, client-side timeouts with
- * backoff retries, notifies routed by their echoed `meta` (falling back to the request id),
+ * backoff retries, notifies routed by their echoed `meta` (falling back to a pending request id),
  * initial values marked as resyncs, and a full re-bind after every reconnect.
  */
 export class BindingTable {
@@ -71,8 +78,6 @@ export class BindingTable {
   private readonly byChangeKey = new Map<string, Binding>();
   /** Bind requests awaiting a reply, in send order (so timeouts are found from the front). */
   private readonly requests = new Map<number, Binding>();
-  /** Every bind id sent this session: PlaceOS keeps the first id of a binding for its notifies. */
-  private readonly issued = new Map<number, Binding>();
   private queue: Binding[] = [];
   private queueHead = 0;
   private retries: Binding[] = [];
@@ -80,6 +85,7 @@ export class BindingTable {
   private nextId = 1;
   private sessionFirstId = 1;
   private boundCount = 0;
+  private deniedCount = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: BindingTableOptions) {
@@ -99,8 +105,14 @@ export class BindingTable {
     return this.boundCount;
   }
 
+  /** Every binding is bound, or refused for good (access denied): the first sync is complete. */
   get allBound(): boolean {
-    return this.open && this.boundCount === this.byChangeKey.size;
+    return this.open && this.boundCount + this.deniedCount === this.byChangeKey.size;
+  }
+
+  /** Bindings PlaceOS refused with access_denied (retried only at the slowest backoff). */
+  get denied(): number {
+    return this.deniedCount;
   }
 
   /** Slot keys (`sys|mod|idx`) currently held. */
@@ -151,6 +163,7 @@ export class BindingTable {
         retryAt: 0,
         awaitingInitial: false,
         removed: false,
+        denied: false,
       };
       slot.keys.set(key, binding);
       this.byChangeKey.set(binding.changeKey, binding);
@@ -168,6 +181,7 @@ export class BindingTable {
       binding.removed = true;
       this.byChangeKey.delete(binding.changeKey);
       if (binding.state === 'bound') this.boundCount--;
+      this.setDenied(binding, false);
       if (binding.state === 'pending') this.requests.delete(binding.requestId);
       if (this.open && binding.requestId >= this.sessionFirstId) {
         this.options.send(this.request('unbind', binding));
@@ -193,7 +207,6 @@ export class BindingTable {
   onClose(): void {
     this.open = false;
     this.requests.clear();
-    this.issued.clear();
     this.queue = [];
     this.queueHead = 0;
     this.retries = [];
@@ -245,10 +258,12 @@ export class BindingTable {
   }
 
   private onSuccess(id: number): void {
-    const binding = this.requests.get(id) ?? this.issued.get(id);
-    // Replies to unbinds (and to binds of removed slots) need nothing.
-    if (!binding || binding.removed) return;
-    if (this.requests.delete(id) || binding.state === 'idle') this.markBound(binding);
+    const binding = this.requests.get(id);
+    // Replies to unbinds, to removed slots and to binds that already timed out need nothing: a
+    // timed-out bind is re-sent, and PlaceOS answers the repeat with a success too.
+    if (!binding) return;
+    this.requests.delete(id);
+    if (!binding.removed) this.markBound(binding);
     this.pump();
   }
 
@@ -257,7 +272,8 @@ export class BindingTable {
     let binding = meta
       ? this.byChangeKey.get(changeKeyOf(meta.sys, meta.mod, meta.index, meta.name))
       : undefined;
-    binding ??= this.issued.get(frame.id);
+    // Without meta (PlaceOS always sends it), only a bind still awaiting its reply can be matched.
+    binding ??= this.requests.get(frame.id);
     if (!binding || binding.removed) {
       this.options.log.warn(
         'stray-notify',
@@ -298,6 +314,7 @@ export class BindingTable {
       return;
     }
     this.requests.delete(frame.id);
+    if (frame.errorCode === ACCESS_DENIED) this.setDenied(binding, true);
     this.options.log.warn(
       'bind-error',
       {
@@ -314,7 +331,14 @@ export class BindingTable {
     this.pump();
   }
 
+  private setDenied(binding: Binding, denied: boolean): void {
+    if (binding.denied === denied) return;
+    binding.denied = denied;
+    this.deniedCount += denied ? 1 : -1;
+  }
+
   private markBound(binding: Binding): void {
+    this.setDenied(binding, false);
     if (binding.state !== 'bound') this.boundCount++;
     binding.state = 'bound';
     binding.successAt = this.now();
@@ -324,7 +348,11 @@ export class BindingTable {
   private scheduleRetry(binding: Binding, now: number): void {
     if (binding.removed) return;
     binding.state = 'idle';
-    binding.retryAt = now + backoffDelay(binding.attempts, this.options.retry);
+    binding.retryAt =
+      now +
+      (binding.denied
+        ? this.options.retry.maxMs
+        : backoffDelay(binding.attempts, this.options.retry));
     binding.attempts++;
     this.retries.push(binding);
   }
@@ -351,7 +379,6 @@ export class BindingTable {
         return;
       }
       this.requests.set(id, binding);
-      this.issued.set(id, binding);
     }
     if (this.queueHead === this.queue.length) {
       this.queue = [];

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { type BackoffOptions, backoffDelay, sleep } from '../util/backoff';
 
+/** Where the control socket connects, its heartbeat, and who hears from it. */
 export interface ControlConnectionOptions {
   /** `ws://` or `wss://` URL of `/api/engine/v2/systems/control`. */
   url: string;
@@ -92,6 +93,7 @@ export class ControlConnection {
     if (this.options.hostHeader) headers.host = this.options.hostHeader;
     return new Promise<boolean>((resolve) => {
       let opened = false;
+      let refused = false;
       let lastLife = Date.now();
       let heartbeat: NodeJS.Timeout | undefined;
       const socket = new WebSocket(this.options.url, {
@@ -102,6 +104,7 @@ export class ControlConnection {
       this.socket = socket;
       socket.on('unexpected-response', (_request, response) => {
         const status = response.statusCode ?? 0;
+        refused = true;
         response.resume();
         this.options.onError(new Error(`PlaceOS refused ${ROUTE} with HTTP ${status}`), status);
         socket.terminate();
@@ -137,6 +140,8 @@ export class ControlConnection {
         lastLife = Date.now();
       });
       socket.on('error', (error: Error) => {
+        // After a refused upgrade, ws reports the aborted handshake too: keep the real reason.
+        if (refused) return;
         if (!opened) this.options.onError(new Error(`${ROUTE} failed: ${error.message}`));
         else this.options.logger.warn({ err: error.message }, 'PlaceOS control WebSocket error');
       });
@@ -144,7 +149,8 @@ export class ControlConnection {
         clearInterval(heartbeat);
         if (this.socket === socket) this.socket = undefined;
         if (opened) {
-          this.options.logger.warn({ code }, 'PlaceOS control WebSocket closed');
+          if (this.stopped) this.options.logger.debug({ code }, 'PlaceOS control WebSocket closed');
+          else this.options.logger.warn({ code }, 'PlaceOS control WebSocket closed');
           this.options.onClose();
         }
         resolve(opened);

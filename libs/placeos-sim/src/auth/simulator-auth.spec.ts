@@ -105,7 +105,7 @@ describe('simulator authentication', () => {
       expect(typeof token.refresh_token).toBe('string');
       expect(typeof token.created_at).toBe('number');
       const payload = JSON.parse(
-        Buffer.from(String(token.access_token).split('.')[1]!, 'base64url').toString(),
+        Buffer.from(String(token.access_token).split('.')[1], 'base64url').toString(),
       ) as { exp: number; iat: number; u: { p: number } };
       expect(payload.exp).toBe(payload.iat + 1);
       expect(payload.u.p).toBe(1);

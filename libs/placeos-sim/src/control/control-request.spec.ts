@@ -31,6 +31,24 @@ describe('parseControlRequest', () => {
     expect(parseControlRequest(JSON.stringify(frame))).toBeUndefined();
   });
 
+  it('drops ids and indexes written as non-integer number tokens', () => {
+    expect(
+      parseControlRequest('{"id":1.0,"cmd":"bind","sys":"s","mod":"m","name":"n"}'),
+    ).toBeUndefined();
+    expect(
+      parseControlRequest('{"id":1e2,"cmd":"bind","sys":"s","mod":"m","name":"n"}'),
+    ).toBeUndefined();
+    expect(
+      parseControlRequest('{"id":1,"cmd":"bind","sys":"s","mod":"m","name":"n","index":2.0}'),
+    ).toBeUndefined();
+    // Nested or quoted look-alikes do not count.
+    expect(
+      parseControlRequest(
+        '{"id":5,"cmd":"exec","sys":"s\\"id\\":1.5","mod":"m","name":"n","args":[{"id":1.5}]}',
+      ),
+    ).toMatchObject({ id: 5, sys: 's"id":1.5' });
+  });
+
   it('drops text that is not JSON', () => {
     expect(parseControlRequest('hello')).toBeUndefined();
   });

@@ -17,20 +17,22 @@ export interface ControlServerOptions {
   notifyFirstProbability?: number;
 }
 
-interface Binding {
+/**
+ * The bindings of one session to one `(sys, mod, index)` slot. Grouping by slot keeps a binding down to
+ * one map entry (status name → bind id), so a session can hold millions of bindings.
+ */
+interface SlotGroup {
   readonly session: ControlSession;
-  readonly id: number;
   readonly sys: string;
   readonly mod: string;
   readonly index: number;
-  readonly name: string;
-  readonly meta: string;
-  readonly sessionKey: string;
+  readonly slotKey: string;
   moduleId: string | undefined;
+  readonly bindings: Map<string, number>;
 }
 
 class ControlSession {
-  readonly bindings = new Map<string, Binding>();
+  readonly groups = new Map<string, SlotGroup>();
   constructor(
     readonly socket: WebSocket,
     readonly principal: SimPrincipal,
@@ -39,10 +41,6 @@ class ControlSession {
   send(text: string): void {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.send(text);
   }
-}
-
-function moduleKey(moduleId: string, name: string): string {
-  return `${moduleId}\u0000${name}`;
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
@@ -61,12 +59,26 @@ function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   if (set.size === 0) map.delete(key);
 }
 
+/** Shares repeated strings (system ids, module and status names) between bindings; bounded. */
+class StringInterner {
+  private readonly table = new Map<string, string>();
+  constructor(private readonly limit: number) {}
+
+  intern(text: string): string {
+    const known = this.table.get(text);
+    if (known !== undefined) return known;
+    if (this.table.size < this.limit) this.table.set(text, text);
+    return text;
+  }
+}
+
 /** `/api/engine/v2/systems/control`: rest-api's session semantics over a `ws` server. */
 export class ControlServer implements WorldListener {
-  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   private readonly sessions = new Set<ControlSession>();
-  private readonly byModuleKey = new Map<string, Set<Binding>>();
-  private readonly bySystem = new Map<string, Set<Binding>>();
+  private readonly byModule = new Map<string, Set<SlotGroup>>();
+  private readonly bySystem = new Map<string, Set<SlotGroup>>();
+  private readonly strings = new StringInterner(200_000);
   private readonly random: SeededRandom;
   private readonly notifyFirstProbability: number;
   private readonly pongTimer: NodeJS.Timeout;
@@ -122,23 +134,31 @@ export class ControlServer implements WorldListener {
 
   /** Redis `status/<mod>/<key>` publish: notify every binding on that key with the raw text. */
   stateChanged(moduleId: string, key: string, text: string | null): void {
-    const bindings = this.byModuleKey.get(moduleKey(moduleId, key));
-    if (bindings === undefined) return;
-    for (const b of bindings) this.notify(b, text ?? 'null');
+    const groups = this.byModule.get(moduleId);
+    if (groups === undefined) return;
+    for (const g of groups) {
+      const id = g.bindings.get(key);
+      if (id !== undefined) this.notify(g, id, key, text ?? 'null');
+    }
   }
 
-  /** `lookup-change`: re-resolve the system's bindings and deliver the newly mapped module's value. */
+  /** `lookup-change`: re-resolve the system's bindings and deliver the newly mapped module's values. */
   lookupChanged(systemId: string): void {
-    const bindings = this.bySystem.get(systemId);
-    if (bindings === undefined) return;
-    for (const b of [...bindings]) {
-      const next = this.world.resolveModule(b.sys, b.mod, b.index);
-      if (next === b.moduleId) continue;
-      if (b.moduleId !== undefined) removeFrom(this.byModuleKey, moduleKey(b.moduleId, b.name), b);
-      b.moduleId = next;
-      if (next !== undefined) addTo(this.byModuleKey, moduleKey(next, b.name), b);
-      const value = next === undefined ? undefined : this.world.rawState(next, b.name);
-      this.notify(b, value ?? 'null');
+    const groups = this.bySystem.get(systemId);
+    if (groups === undefined) return;
+    for (const g of [...groups]) {
+      const next = this.world.resolveModule(g.sys, g.mod, g.index);
+      if (next === g.moduleId) continue;
+      if (g.moduleId !== undefined) removeFrom(this.byModule, g.moduleId, g);
+      g.moduleId = next;
+      if (next !== undefined) addTo(this.byModule, next, g);
+      // As PlaceOS: after a remap the value is delivered only if the newly mapped module has
+      // the key (placeos-api.md §3, bind semantics 3); nothing is sent otherwise.
+      if (next === undefined) continue;
+      for (const [name, id] of g.bindings) {
+        const value = this.world.rawState(next, name);
+        if (value !== undefined) this.notify(g, id, name, value);
+      }
     }
   }
 
@@ -149,15 +169,31 @@ export class ControlServer implements WorldListener {
     ws.on('close', () => this.cleanup(session));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
-      const text = Buffer.isBuffer(data)
-        ? data.toString('utf8')
-        : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
+      const text = (
+        Array.isArray(data)
+          ? Buffer.concat(data)
+          : Buffer.isBuffer(data)
+            ? data
+            : Buffer.from(new Uint8Array(data))
+      ).toString('utf8');
       if (text === 'ping') {
         session.send('pong');
         return;
       }
       const request = parseControlRequest(text);
-      if (request !== undefined) this.handle(session, request);
+      if (request === undefined) return;
+      try {
+        this.handle(session, request);
+      } catch {
+        // Like rest-api, a failure while handling one request must not end the session.
+        this.reply(session, {
+          id: request.id,
+          type: 'error',
+          msg: 'unexpected failure',
+          errorCode: ERROR_CODE.unexpectedFailure,
+          code: 500,
+        });
+      }
     });
   }
 
@@ -195,41 +231,52 @@ export class ControlServer implements WorldListener {
       return;
     }
     const meta = encodeMeta(req.sys, req.mod, req.index, req.name);
-    const sessionKey = `${req.sys}\u0000${req.mod}\u0000${req.index}\u0000${req.name}`;
-    if (session.bindings.has(sessionKey)) {
+    const group = this.group(session, req);
+    // A repeated bind in the same session is acknowledged without re-sending the value (`has_binding?`).
+    if (group.bindings.has(req.name)) {
       this.reply(session, { id: req.id, type: 'success', meta });
       return;
     }
-    const moduleId = this.world.resolveModule(req.sys, req.mod, req.index);
-    const binding: Binding = {
-      session,
-      id: req.id,
-      sys: req.sys,
-      mod: req.mod,
-      index: req.index,
-      name: req.name,
-      meta,
-      sessionKey,
-      moduleId,
-    };
-    session.bindings.set(sessionKey, binding);
+    group.bindings.set(this.strings.intern(req.name), req.id);
     this.bindingTotal += 1;
-    addTo(this.bySystem, req.sys, binding);
-    if (moduleId !== undefined) addTo(this.byModuleKey, moduleKey(moduleId, req.name), binding);
-    const value = moduleId === undefined ? undefined : this.world.rawState(moduleId, req.name);
+    const value =
+      group.moduleId === undefined ? undefined : this.world.rawState(group.moduleId, req.name);
     if (value !== undefined && this.random.chance(this.notifyFirstProbability)) {
-      this.notify(binding, value);
+      this.notify(group, req.id, req.name, value);
       this.reply(session, { id: req.id, type: 'success', meta });
       return;
     }
     this.reply(session, { id: req.id, type: 'success', meta });
-    if (value !== undefined) this.notify(binding, value);
+    if (value !== undefined) this.notify(group, req.id, req.name, value);
+  }
+
+  private group(session: ControlSession, req: ControlRequest): SlotGroup {
+    const slotKey = `${req.sys}\u0000${req.mod}\u0000${req.index}`;
+    let group = session.groups.get(slotKey);
+    if (group === undefined) {
+      const sys = this.strings.intern(req.sys);
+      group = {
+        session,
+        sys,
+        mod: this.strings.intern(req.mod),
+        index: req.index,
+        slotKey,
+        moduleId: this.world.resolveModule(req.sys, req.mod, req.index),
+        bindings: new Map(),
+      };
+      session.groups.set(slotKey, group);
+      addTo(this.bySystem, sys, group);
+      if (group.moduleId !== undefined) addTo(this.byModule, group.moduleId, group);
+    }
+    return group;
   }
 
   private unbind(session: ControlSession, req: ControlRequest): void {
-    const sessionKey = `${req.sys}\u0000${req.mod}\u0000${req.index}\u0000${req.name}`;
-    const binding = session.bindings.get(sessionKey);
-    if (binding !== undefined) this.removeBinding(binding);
+    const group = session.groups.get(`${req.sys}\u0000${req.mod}\u0000${req.index}`);
+    if (group?.bindings.delete(req.name) === true) {
+      this.bindingTotal -= 1;
+      if (group.bindings.size === 0) this.removeGroup(group);
+    }
     this.reply(session, { id: req.id, type: 'success' });
   }
 
@@ -264,23 +311,30 @@ export class ControlServer implements WorldListener {
     });
   }
 
-  private notify(b: Binding, value: string): void {
-    this.reply(b.session, { id: b.id, type: 'notify', value, meta: b.meta });
+  private notify(g: SlotGroup, id: number, name: string, value: string): void {
+    this.reply(g.session, {
+      id,
+      type: 'notify',
+      value,
+      meta: encodeMeta(g.sys, g.mod, g.index, name),
+    });
   }
 
   private reply(session: ControlSession, response: ControlResponse): void {
     session.send(encodeControlResponse(response));
   }
 
-  private removeBinding(b: Binding): void {
-    if (!b.session.bindings.delete(b.sessionKey)) return;
-    this.bindingTotal -= 1;
-    removeFrom(this.bySystem, b.sys, b);
-    if (b.moduleId !== undefined) removeFrom(this.byModuleKey, moduleKey(b.moduleId, b.name), b);
+  private removeGroup(g: SlotGroup): void {
+    g.session.groups.delete(g.slotKey);
+    removeFrom(this.bySystem, g.sys, g);
+    if (g.moduleId !== undefined) removeFrom(this.byModule, g.moduleId, g);
   }
 
   private cleanup(session: ControlSession): void {
     if (!this.sessions.delete(session)) return;
-    for (const b of [...session.bindings.values()]) this.removeBinding(b);
+    for (const g of [...session.groups.values()]) {
+      this.bindingTotal -= g.bindings.size;
+      this.removeGroup(g);
+    }
   }
 }

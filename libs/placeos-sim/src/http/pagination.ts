@@ -54,6 +54,12 @@ export function unpaginatedHeaders(table: string, count: number): Record<string,
   return { 'X-Total-Count': String(count), 'Content-Range': `${table} 0-${count - 1}/${count}` };
 }
 
+function trimTrailingStars(term: string): string {
+  let end = term.length;
+  while (end > 0 && term.charCodeAt(end - 1) === 42) end -= 1;
+  return term.slice(0, end);
+}
+
 /**
  * rest-api's `q` (a full-text prefix match): every whitespace-separated term must prefix some word of
  * the searchable text. `*` or empty matches everything.
@@ -63,7 +69,7 @@ export function matchesQuery(q: string | null, ...fields: (string | undefined)[]
   const terms = q
     .toLowerCase()
     .split(/\s+/)
-    .map((t) => t.replace(/\*+$/, ''))
+    .map(trimTrailingStars)
     .filter((t) => t !== '');
   if (terms.length === 0) return true;
   const words = fields

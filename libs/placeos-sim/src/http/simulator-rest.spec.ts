@@ -42,7 +42,7 @@ describe('simulator REST API', () => {
 
   it('keeps the original query string in the Link', async () => {
     const zones = await getJson<Json[]>('/api/engine/v2/zones?tags=org');
-    const org = zones[0]!.id as string;
+    const org = zones[0].id as string;
     const res = await get(`/api/engine/v2/systems?zone_id=${org}&limit=30&q=*`);
     const link = res.headers.get('link') ?? '';
     expect(link).toMatch(/^<\/api\/engine\/v2\/systems\/\?[^>]*>; rel="next"$/);
@@ -117,19 +117,18 @@ describe('simulator REST API', () => {
   it('filters systems by zone_id (all listed zones), zones by tags and parent_id', async () => {
     const [level] = await getJson<Json[]>('/api/engine/v2/zones?tags=level&limit=1');
     const [building] = await getJson<Json[]>(`/api/engine/v2/zones?tags=building&limit=1`);
-    const inLevel = await getJson<Json[]>(`/api/engine/v2/systems?zone_id=${level!.id as string}`);
+    const inLevel = await getJson<Json[]>(`/api/engine/v2/systems?zone_id=${level.id as string}`);
     expect(inLevel.length).toBeGreaterThan(0);
-    for (const s of inLevel) expect(s.zones).toContain(level!.id);
+    for (const s of inLevel) expect(s.zones).toContain(level.id);
     const both = await getJson<Json[]>(
-      `/api/engine/v2/systems?zone_id=${level!.id as string},${building!.id as string}`,
+      `/api/engine/v2/systems?zone_id=${level.id as string},${building.id as string}`,
     );
-    for (const s of both)
-      expect(s.zones).toEqual(expect.arrayContaining([level!.id, building!.id]));
+    for (const s of both) expect(s.zones).toEqual(expect.arrayContaining([level.id, building.id]));
     const children = await getJson<Json[]>(
-      `/api/engine/v2/zones?parent_id=${building!.id as string}`,
+      `/api/engine/v2/zones?parent_id=${building.id as string}`,
     );
     expect(children.length).toBeGreaterThan(0);
-    for (const z of children) expect(z.parent_id).toBe(building!.id);
+    for (const z of children) expect(z.parent_id).toBe(building.id);
     const roots = await getJson<Json[]>('/api/engine/v2/zones?parent_id=root');
     expect(roots.map((z) => z.tags)).toEqual([['org']]);
   });
@@ -142,25 +141,25 @@ describe('simulator REST API', () => {
     const n = (sys.modules as string[]).length;
     expect(res.headers.get('content-range')).toBe(`mod 0-${n - 1}/${n}`);
     expect(new Set(mods.map((m) => m.id))).toEqual(new Set(sys.modules as string[]));
-    expect(mods[0]!.driver).toEqual({
+    expect(mods[0].driver).toEqual({
       name: expect.any(String),
       description: expect.any(String),
       module_name: expect.any(String),
     });
-    const driver = await getJson(`/api/engine/v2/drivers/${mods[0]!.driver_id as string}`);
-    expect(driver.module_name).toBe((mods[0]!.driver as Json).module_name);
+    const driver = await getJson(`/api/engine/v2/drivers/${mods[0].driver_id as string}`);
+    expect(driver.module_name).toBe((mods[0].driver as Json).module_name);
   });
 
   it('serves show routes and 404s unknown ids and routes', async () => {
     const [sys] = await getJson<Json[]>('/api/engine/v2/systems?limit=1');
-    const id = sys!.id as string;
+    const id = sys.id as string;
     expect(await getJson(`/api/engine/v2/systems/${encodeURIComponent(id)}`)).toEqual(sys);
     const complete = await getJson(`/api/engine/v2/systems/${id}?complete=true`);
-    expect((complete.zone_data as Json[]).map((z) => z.id)).toEqual(sys!.zones);
-    expect((complete.module_data as Json[]).map((m) => m.id)).toEqual(sys!.modules);
-    const zoneId = (sys!.zones as string[])[0]!;
+    expect((complete.zone_data as Json[]).map((z) => z.id)).toEqual(sys.zones);
+    expect((complete.module_data as Json[]).map((m) => m.id)).toEqual(sys.modules);
+    const zoneId = (sys.zones as string[])[0];
     expect((await getJson(`/api/engine/v2/zones/${zoneId}`)).id).toBe(zoneId);
-    const modId = (sys!.modules as string[])[0]!;
+    const modId = (sys.modules as string[])[0];
     expect((await getJson(`/api/engine/v2/modules/${modId}`)).id).toBe(modId);
     const missing = await get('/api/engine/v2/systems/sys-doesnotexist');
     expect(missing.status).toBe(404);
@@ -171,7 +170,7 @@ describe('simulator REST API', () => {
 
   it('double-encodes state hashes but parses the single-key route', async () => {
     const [sys] = await getJson<Json[]>('/api/engine/v2/systems?limit=1');
-    const id = sys!.id as string;
+    const id = sys.id as string;
     const modId = sim.world.resolveModule(id, 'Display', 1)!;
     sim.world.setState(modId, 'input', 'hdmi');
     sim.world.setState(modId, 'volume', 40);
@@ -199,7 +198,7 @@ describe('simulator REST API', () => {
     )!.id as string;
     const sysId = sim.world.addSystem({
       name: 'Core vector room',
-      zones: [zones[0]!.id as string],
+      zones: [zones[0].id as string],
     });
     const names = ['custom', null, 'custom', 'extra_custom', null];
     const ids = names.map((customName) =>
@@ -218,20 +217,44 @@ describe('simulator REST API', () => {
   });
 
   it('restricts /modules/:id/state/:key to admins and 500s a missing key', async () => {
-    const modId = admin.world.moduleIds()[0]!;
+    const modId = admin.world.moduleIds()[0];
     admin.world.setState(modId, 'input', 'hdmi');
     const res = await get(`/api/engine/v2/modules/${modId}/state/input`, admin);
     expect(await res.json()).toBe('"hdmi"');
     expect((await get(`/api/engine/v2/modules/${modId}/state/missing_key`, admin)).status).toBe(
       500,
     );
-    const supportRes = await get(`/api/engine/v2/modules/${sim.world.moduleIds()[0]!}/state/input`);
+    const supportRes = await get(`/api/engine/v2/modules/${sim.world.moduleIds()[0]}/state/input`);
     expect(supportRes.status).toBe(403);
     expect(await supportRes.text()).toBe('');
   });
 
+  it('filters by q as a prefix match on words of the name', async () => {
+    const all = await getJson<Json[]>('/api/engine/v2/systems?limit=250');
+    const word = (all[0].name as string).split(' ')[1];
+    const prefix = word.slice(0, 3);
+    const hits = await getJson<Json[]>(
+      `/api/engine/v2/systems?limit=250&q=${encodeURIComponent(`${prefix}*`)}`,
+    );
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.length).toBeLessThanOrEqual(all.length);
+    for (const s of hits)
+      expect(
+        `${s.name as string} ${(s.description as string) ?? ''} ${(s.email as string) ?? ''}`.toLowerCase(),
+      ).toContain(prefix.toLowerCase());
+    expect(await getJson<Json[]>('/api/engine/v2/systems?q=zzzqqq')).toEqual([]);
+    expect(
+      await getJson<Json[]>(`/api/engine/v2/systems?limit=250&q=${'*'.repeat(5000)}`),
+    ).toHaveLength(250);
+  });
+
+  it('serves /auth/authority without credentials', async () => {
+    const res = await fetch(`${sim.url}/auth/authority`);
+    expect(await res.json()).toMatchObject({ version: 'v2.0.0', domain: new URL(sim.url).host });
+  });
+
   it('computes module connected live from the connected status', async () => {
-    const modId = sim.world.moduleIds()[3]!;
+    const modId = sim.world.moduleIds()[3];
     sim.world.setState(modId, 'connected', false);
     expect((await getJson(`/api/engine/v2/modules/${modId}`)).connected).toBe(false);
     sim.world.deleteState(modId, 'connected');

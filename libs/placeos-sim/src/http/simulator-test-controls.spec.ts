@@ -13,7 +13,7 @@ describe('simulator test controls (/_sim/) and fault injection', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ seed: 31 });
-    sysId = sim.world.systems()[0]!.id as string;
+    sysId = sim.world.systems()[0].id as string;
     modId = sim.world.resolveModule(sysId, 'Display', 1)!;
     displayDriver = sim.world.drivers().find((d) => d.module_name === 'Display')!.id as string;
     orgZone = sim.world.zones().find((z) => (z.tags as string[]).includes('org'))!.id as string;

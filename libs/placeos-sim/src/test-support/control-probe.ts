@@ -14,7 +14,13 @@ export class ControlProbe {
     this.closed = new Promise((resolve) => (this.closedResolve = resolve));
     socket.on('message', (data, isBinary) => {
       if (isBinary) return;
-      const text = String(data as Buffer);
+      const text = (
+        Array.isArray(data)
+          ? Buffer.concat(data)
+          : Buffer.isBuffer(data)
+            ? data
+            : Buffer.from(new Uint8Array(data))
+      ).toString('utf8');
       this.frames.push(text);
       for (const w of [...this.waiters]) {
         if (w.pred(text)) {
@@ -74,18 +80,6 @@ export class ControlProbe {
         );
       }, timeoutMs);
       this.waiters.push(waiter);
-    });
-  }
-
-  /** Frames parsed as JSON objects (non-JSON frames skipped). */
-  messages(): Record<string, unknown>[] {
-    return this.frames.flatMap((f) => {
-      try {
-        const v: unknown = JSON.parse(f);
-        return typeof v === 'object' && v !== null ? [v as Record<string, unknown>] : [];
-      } catch {
-        return [];
-      }
     });
   }
 

@@ -82,6 +82,16 @@ export function generatePortfolio(options: PortfolioOptions = {}): WorldData {
     return { created_at: created, updated_at: created + random.int(0, 86400 * 30) };
   };
 
+  // Short texts ("true", "40", "\"hdmi\"") repeat millions of times in a large world: store each once.
+  const shortTexts = new Map<string, string>();
+  const shareShort = (text: string): string => {
+    if (text.length > 24) return text;
+    const known = shortTexts.get(text);
+    if (known !== undefined) return known;
+    shortTexts.set(text, text);
+    return text;
+  };
+
   const drivers: DriverRecord[] = [];
   const driverTypes = new Map<string, DeviceType>();
   const driverByKind = new Map<string, DriverRecord>();
@@ -162,7 +172,7 @@ export function generatePortfolio(options: PortfolioOptions = {}): WorldData {
       now: GENERATION_EPOCH,
     });
     const hash = new Map<string, string>();
-    for (const key of Object.keys(initial)) hash.set(key, JSON.stringify(initial[key]));
+    for (const key of Object.keys(initial)) hash.set(key, shareShort(JSON.stringify(initial[key])));
     states.set(m.id, hash);
     return m;
   };

@@ -1,0 +1,312 @@
+import { type JsonObject, Topology, type TopologyUpdate } from '@app/placeos-client';
+import { BridgeMetrics, createLogger } from '@app/observability';
+import { type PrivacyRule, RuleSet } from '@app/privacy';
+import { TopicMapper } from '@app/topics';
+import { describe, expect, it } from 'vitest';
+import { BridgePipeline } from './bridge-pipeline';
+import type { BrokerTarget } from './broker-target';
+import { DeliveryLedger } from './delivery-ledger';
+import { DeliveryPlanner } from './delivery-planner';
+import { type DeliveryConnection, DeliverySink } from './delivery-sink';
+import { StateStore } from './state-store';
+
+const raw = (id: string, extra: JsonObject = {}): JsonObject => ({ id, ...extra });
+
+/** org-1 > bld-1; sys-1 holds two displays and a panel; sys-2 (no org) holds the panel too. */
+function topology(
+  options: { order?: string[]; names?: Record<string, string>; zones?: string[] } = {},
+) {
+  const zones = new Map([
+    [
+      'org-1',
+      { id: 'org-1', name: 'Org', tags: ['org'], updatedAt: 1, raw: raw('org-1', { name: 'Org' }) },
+    ],
+    [
+      'bld-1',
+      {
+        id: 'bld-1',
+        name: 'HQ',
+        tags: ['building'],
+        updatedAt: 1,
+        raw: raw('bld-1', { name: 'HQ' }),
+      },
+    ],
+    ['bld-2', { id: 'bld-2', name: 'Annex', tags: ['building'], updatedAt: 1, raw: raw('bld-2') }],
+  ]);
+  const modules = new Map(
+    ['mod-a', 'mod-b', 'mod-p'].map((id) => {
+      const name = options.names?.[id] ?? (id === 'mod-p' ? 'Panel' : 'Display');
+      return [id, { id, name, driverId: 'drv-1', updatedAt: 1, raw: raw(id) }] as const;
+    }),
+  );
+  const systems = new Map([
+    [
+      'sys-1',
+      {
+        id: 'sys-1',
+        name: 'Room',
+        zones: options.zones ?? ['org-1', 'bld-1'],
+        modules: options.order ?? ['mod-a', 'mod-b', 'mod-p'],
+        version: 1,
+        updatedAt: 1,
+        raw: raw('sys-1', { email: 'room@example.com' }),
+      },
+    ],
+    [
+      'sys-2',
+      {
+        id: 'sys-2',
+        name: 'Loose',
+        zones: ['bld-1'],
+        modules: ['mod-p'],
+        version: 1,
+        updatedAt: 1,
+        raw: raw('sys-2'),
+      },
+    ],
+  ]);
+  const drivers = new Map([
+    ['drv-1', { id: 'drv-1', name: 'Generic', updatedAt: 1, raw: raw('drv-1') }],
+  ]);
+  return new Topology(systems, zones, modules, drivers);
+}
+
+interface Sent {
+  broker: string;
+  topic: string;
+  payload: string | null;
+}
+
+/** A DeliveryConnection that records what the sink hands it (the sink's decisions under test). */
+function recordingConnection(id: string, sent: Sent[]): DeliveryConnection {
+  return {
+    id,
+    publish: (topic, payload) => {
+      sent.push({ broker: id, topic, payload: payload.toString() });
+      return 'queued';
+    },
+    clear: (topic) => {
+      sent.push({ broker: id, topic, payload: null });
+      return 'queued';
+    },
+  };
+}
+
+function harness(initial = topology()) {
+  let current = initial;
+  const sent: Sent[] = [];
+  const targets: BrokerTarget[] = [
+    { id: 'a', secret: 'secret-a', rewrite: {} },
+    { id: 'b', secret: 'secret-b', rewrite: { topicPrefix: 'tenant/' } },
+  ];
+  const connections = new Map(targets.map((t) => [t.id, recordingConnection(t.id, sent)]));
+  const metrics = new BridgeMetrics({ defaultMetrics: false });
+  const logger = createLogger({ level: 'silent' });
+  const ledger = new DeliveryLedger();
+  const hierarchy = ['org', 'building'];
+  const pipeline = new BridgePipeline({
+    mapper: new TopicMapper({ hierarchy }),
+    store: new StateStore(),
+    ledger,
+    planner: new DeliveryPlanner(targets, { hierarchy, timeUnit: 'ms' }),
+    sink: new DeliverySink(connections, ledger, metrics, logger),
+    metrics,
+    logger,
+    topology: () => current,
+    now: () => 5000,
+  });
+  const run = (batch: ReturnType<BridgePipeline['onStateChange']>) =>
+    pipeline.deliver(pipeline.plan(batch));
+  const move = (next: Topology) => {
+    const update: TopologyUpdate = { previous: current, current: next, changes: [] };
+    current = next;
+    run(pipeline.onTopologyUpdate(update));
+  };
+  return { pipeline, sent, run, move, metrics };
+}
+
+const change = (
+  moduleName: string,
+  index: number,
+  key: string,
+  value: JsonObject[string],
+  resync = false,
+) => ({
+  systemId: 'sys-1',
+  moduleName,
+  index,
+  key,
+  value,
+  receivedAt: 1000,
+  resync,
+});
+
+const rule = (overrides: Partial<PrivacyRule>): PrivacyRule => ({
+  id: 'r1',
+  name: 'r1',
+  enabled: true,
+  priority: 100,
+  topic: '#',
+  brokers: ['*'],
+  action: 'hash',
+  version: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
+
+const T = 'placeos/org-1/state/bld-1/sys-1/drv-1';
+
+describe('BridgePipeline', () => {
+  it('publishes a change at its slot topic on every broker, with the broker prefix', () => {
+    const { run, pipeline, sent } = harness();
+    run(pipeline.onStateChange(change('Display', 2, 'power', true)));
+    expect(sent).toEqual([
+      { broker: 'a', topic: `${T}/Display/2/power`, payload: '{"time":1000,"value":true}' },
+      { broker: 'b', topic: `tenant/${T}/Display/2/power`, payload: '{"time":1000,"value":true}' },
+    ]);
+  });
+
+  it('does not publish a system without an org, and counts it', async () => {
+    const { run, pipeline, sent, metrics } = harness();
+    run(pipeline.onStateChange({ ...change('Panel', 1, 'power', true), systemId: 'sys-2' }));
+    expect(sent).toEqual([]);
+    expect(await metrics.render()).toContain('placeos_bridge_unmapped_total{reason="no_org"} 1');
+  });
+
+  it('skips an unchanged resync but publishes an unchanged live change', () => {
+    const { run, pipeline, sent } = harness();
+    run(pipeline.onStateChange(change('Display', 1, 'input', 'hdmi')));
+    sent.length = 0;
+    run(
+      pipeline.onStateChange({ ...change('Display', 1, 'input', 'hdmi', true), receivedAt: 2000 }),
+    );
+    expect(sent).toEqual([]);
+    run(pipeline.onStateChange({ ...change('Display', 1, 'input', 'hdmi'), receivedAt: 3000 }));
+    expect(sent.map((s) => s.payload)).toEqual([
+      '{"time":3000,"value":"hdmi"}',
+      '{"time":3000,"value":"hdmi"}',
+    ]);
+  });
+
+  it('on a rename clears the old topics and forgets the slot until PlaceOS re-sends it', () => {
+    const { run, pipeline, sent, move } = harness();
+    run(pipeline.onStateChange(change('Display', 2, 'power', true)));
+    sent.length = 0;
+    move(topology({ names: { 'mod-b': 'Projector' } }));
+    const state = sent.filter((s) => s.topic.includes('/state/'));
+    expect(state).toEqual([
+      { broker: 'a', topic: `${T}/Display/2/power`, payload: null },
+      { broker: 'b', topic: `tenant/${T}/Display/2/power`, payload: null },
+    ]);
+    sent.length = 0;
+    run(pipeline.onStateChange(change('Projector', 1, 'power', true, true)));
+    expect(sent.map((s) => s.topic)).toEqual([
+      `${T}/Projector/1/power`,
+      `tenant/${T}/Projector/1/power`,
+    ]);
+  });
+
+  it('on a re-zone moves every stored value to the new topics', () => {
+    const { run, pipeline, sent, move } = harness();
+    run(pipeline.onStateChange(change('Display', 1, 'power', false)));
+    sent.length = 0;
+    move(topology({ zones: ['org-1', 'bld-2'] }));
+    const onA = sent.filter((s) => s.broker === 'a' && s.topic.includes('/state/'));
+    expect(onA).toEqual([
+      { broker: 'a', topic: `${T}/Display/1/power`, payload: null },
+      {
+        broker: 'a',
+        topic: 'placeos/org-1/state/bld-2/sys-1/drv-1/Display/1/power',
+        payload: '{"time":1000,"value":false}',
+      },
+    ]);
+  });
+
+  it('publishes metadata on first sight and clears it when the model goes away', () => {
+    const { sent, move } = harness(Topology.empty());
+    move(topology());
+    const meta = sent
+      .filter((s) => s.broker === 'a')
+      .map((s) => s.topic)
+      .sort();
+    expect(meta).toEqual([
+      'placeos/org-1/metadata/bld-1',
+      'placeos/org-1/metadata/drv-1',
+      'placeos/org-1/metadata/org-1',
+      'placeos/org-1/metadata/sys-1',
+    ]);
+    sent.length = 0;
+    move(topology({ zones: ['org-1'] }));
+    expect(sent.filter((s) => s.broker === 'a')).toContainEqual({
+      broker: 'a',
+      topic: 'placeos/org-1/metadata/bld-1',
+      payload: null,
+    });
+  });
+
+  it('new rules re-publish only what they change, per broker secret, and a drop clears', async () => {
+    const { run, pipeline, sent } = harness();
+    run(pipeline.onStateChange(change('Display', 1, 'host', { email: 'alice@example.com' })));
+    run(pipeline.onStateChange(change('Display', 1, 'power', true)));
+    sent.length = 0;
+    await pipeline.applyRules(RuleSet.compile([rule({ match: { detector: 'email' } })]));
+    // The system's metadata carries an e-mail address too: it is hashed on its way out.
+    const systemMeta = sent.find((s) => s.broker === 'a' && s.topic.endsWith('/metadata/sys-1'));
+    expect(systemMeta?.payload).toMatch(/"email":"[0-9a-f]{64}"/);
+    const hosts = sent.filter((s) => s.topic.endsWith('/host'));
+    expect(sent.filter((s) => s.topic.endsWith('/power'))).toEqual([]);
+    expect(hosts).toHaveLength(2);
+    expect(hosts[0].payload).not.toBe(hosts[1].payload);
+    expect(hosts[0].payload).toMatch(/^\{"time":1000,"value":\{"email":"[0-9a-f]{64}"\}\}$/);
+    sent.length = 0;
+    await pipeline.applyRules(
+      RuleSet.compile([
+        rule({ action: 'drop', brokers: ['b'], topic: '+/+/state/+/+/+/+/+/host' }),
+      ]),
+    );
+    expect(sent.filter((s) => s.topic.includes('/state/'))).toEqual([
+      {
+        broker: 'a',
+        topic: `${T}/Display/1/host`,
+        payload: '{"time":1000,"value":{"email":"alice@example.com"}}',
+      },
+      { broker: 'b', topic: `tenant/${T}/Display/1/host`, payload: null },
+    ]);
+  });
+
+  it('after a broker reconnect re-publishes everything to that broker only', async () => {
+    const { run, pipeline, sent } = harness();
+    run(pipeline.onStateChange(change('Display', 1, 'power', true)));
+    sent.length = 0;
+    const planned = await pipeline.republish({ brokers: ['b'], forget: true });
+    // One state topic and the metadata of the org, building, system and driver.
+    expect(planned).toBe(5);
+    expect(sent.every((s) => s.broker === 'b')).toBe(true);
+    expect(sent.filter((s) => s.topic.includes('/state/'))).toEqual([
+      { broker: 'b', topic: `tenant/${T}/Display/1/power`, payload: '{"time":1000,"value":true}' },
+    ]);
+  });
+
+  it('previews per broker under unsaved rules without publishing', () => {
+    const { pipeline, sent } = harness();
+    const preview = pipeline.preview(
+      `${T}/Display/1/host`,
+      { email: 'bob@example.org' },
+      RuleSet.compile([
+        rule({
+          action: 'mask',
+          match: { detector: 'email' },
+          mask: { char: '*', keepStart: 1, keepEnd: 0, keepDomain: true },
+        }),
+      ]),
+    );
+    expect(sent).toEqual([]);
+    expect(preview.map((p) => [p.broker, p.topic, p.dropped])).toEqual([
+      ['a', `${T}/Display/1/host`, false],
+      ['b', `tenant/${T}/Display/1/host`, false],
+    ]);
+    expect(JSON.parse(preview[0].payload!).value).toEqual({ email: 'b**@example.org' });
+    expect(preview[0].applied).toEqual([{ id: 'r1', name: 'r1', action: 'mask' }]);
+  });
+});
