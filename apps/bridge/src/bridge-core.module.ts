@@ -18,7 +18,7 @@ import {
 } from '@app/pipeline';
 import { RuleSet } from '@app/privacy';
 import { openRulesStore, type RulesStore } from '@app/rules-store';
-import { TopicMapper } from '@app/topics';
+import { TopicMapper, topicLimitProblem } from '@app/topics';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { BridgeLifecycle } from './bridge-lifecycle';
@@ -116,7 +116,19 @@ export class BridgeCoreModule {
           useFactory: (pipeline: BridgePipeline, connections: Connections): BridgeView => ({
             brokers: () => [...connections.values()].map((c) => c.status()),
             preview: (topic, value, rules) =>
-              Promise.resolve(pipeline.preview(topic, value, RuleSet.compile(rules))),
+              Promise.resolve(
+                pipeline.preview(topic, value, RuleSet.compile(rules)).map((preview) => {
+                  // Say so when this broker's limits would refuse the message.
+                  const limits = connections.get(preview.broker)?.limits;
+                  if (!limits || preview.payload === null) return preview;
+                  const refused =
+                    topicLimitProblem(preview.topic, limits) ??
+                    (Buffer.byteLength(preview.payload) > limits.maxPayloadBytes
+                      ? `payload is larger than ${limits.maxPayloadBytes} bytes`
+                      : undefined);
+                  return refused ? { ...preview, refused } : preview;
+                }),
+              ),
           }),
         },
         {

@@ -1,25 +1,35 @@
 import { createHash } from 'node:crypto';
 
-const DROPPED = 'dropped';
+/** Marks a topic a drop rule keeps from the broker (it holds nothing there, on purpose). */
+const DROPPED = -1;
+
+/** 48 bits of SHA-1: a JS number (no BigInt), and collisions stay negligible at millions of topics. */
+function hash48(...parts: string[]): number {
+  const hash = createHash('sha1');
+  for (const part of parts) hash.update(part).update('\u0000');
+  return hash.digest().readUIntBE(0, 6);
+}
 
 /**
- * What each broker currently holds, per canonical topic, as a short digest of the last
- * destination topic + payload value handed to it (or "dropped"/absent). It lets a rule change
- * re-publish only the topics whose filtered output actually changed, and lets a drop clear
- * only topics that hold something. Digests, not payloads, so memory stays small.
+ * What each broker currently holds, per canonical topic: a 48-bit digest of the destination
+ * topic and the filtered value last handed to it (or "dropped", or nothing). It lets a rule
+ * change re-publish only the topics whose filtered output actually changed, and lets a drop
+ * clear only topics that hold something. Topics and digests are kept as numbers, not strings,
+ * so 100,000 topics cost a few megabytes per broker.
  */
 export class DeliveryLedger {
-  private readonly held = new Map<string, Map<string, string>>();
+  private readonly held = new Map<string, Map<number, number>>();
 
-  static digest(destinationTopic: string, payloadValue: string): string {
-    return createHash('sha1')
-      .update(destinationTopic)
-      .update('\u0000')
-      .update(payloadValue)
-      .digest('base64');
+  /** The digest of what a broker receives: destination topic + value text (never the time). */
+  static digest(destinationTopic: string, valueText: string): number {
+    return hash48(destinationTopic, valueText);
   }
 
-  private forBroker(brokerId: string): Map<string, string> {
+  private static key(canonicalTopic: string): number {
+    return hash48(canonicalTopic);
+  }
+
+  private forBroker(brokerId: string): Map<number, number> {
     let map = this.held.get(brokerId);
     if (!map) {
       map = new Map();
@@ -29,30 +39,30 @@ export class DeliveryLedger {
   }
 
   /** True when the broker already holds exactly this digest for the topic. */
-  holds(brokerId: string, canonicalTopic: string, digest: string): boolean {
-    return this.held.get(brokerId)?.get(canonicalTopic) === digest;
+  holds(brokerId: string, canonicalTopic: string, digest: number): boolean {
+    return this.held.get(brokerId)?.get(DeliveryLedger.key(canonicalTopic)) === digest;
   }
 
   /** True when the broker may hold a retained value for the topic that a clear must remove. */
   mayHoldValue(brokerId: string, canonicalTopic: string): boolean {
-    const current = this.held.get(brokerId)?.get(canonicalTopic);
+    const current = this.held.get(brokerId)?.get(DeliveryLedger.key(canonicalTopic));
     return current !== undefined && current !== DROPPED;
   }
 
   isDropped(brokerId: string, canonicalTopic: string): boolean {
-    return this.held.get(brokerId)?.get(canonicalTopic) === DROPPED;
+    return this.held.get(brokerId)?.get(DeliveryLedger.key(canonicalTopic)) === DROPPED;
   }
 
-  recordPublished(brokerId: string, canonicalTopic: string, digest: string): void {
-    this.forBroker(brokerId).set(canonicalTopic, digest);
+  recordPublished(brokerId: string, canonicalTopic: string, digest: number): void {
+    this.forBroker(brokerId).set(DeliveryLedger.key(canonicalTopic), digest);
   }
 
   recordDropped(brokerId: string, canonicalTopic: string): void {
-    this.forBroker(brokerId).set(canonicalTopic, DROPPED);
+    this.forBroker(brokerId).set(DeliveryLedger.key(canonicalTopic), DROPPED);
   }
 
   recordCleared(brokerId: string, canonicalTopic: string): void {
-    this.held.get(brokerId)?.delete(canonicalTopic);
+    this.held.get(brokerId)?.delete(DeliveryLedger.key(canonicalTopic));
   }
 
   /** Forget what a broker holds (it restarted and may have lost everything). */
@@ -60,7 +70,8 @@ export class DeliveryLedger {
     this.held.delete(brokerId);
   }
 
-  topicsOf(brokerId: string): IterableIterator<string> {
-    return (this.held.get(brokerId) ?? new Map<string, string>()).keys();
+  /** Topics recorded for a broker (published or dropped). */
+  size(brokerId: string): number {
+    return this.held.get(brokerId)?.size ?? 0;
   }
 }

@@ -39,11 +39,11 @@ export class DeliveryPlanner {
     const topic = destinationTopic(message.topic, target.rewrite, this.options.hierarchy);
     const base = { brokerId: target.id, kind: message.kind, canonicalTopic: message.topic, topic };
     if (message.kind === 'clear') {
-      return { ...base, payload: null, dropped: false, applied: [], digest: 'clear' };
+      return { ...base, payload: null, dropped: false, applied: [], digest: 0 };
     }
     const result: FilterResult = ruleSet.apply(message.topic, message.value, target);
     if (result.outcome === 'drop') {
-      return { ...base, payload: null, dropped: true, applied: result.applied, digest: 'dropped' };
+      return { ...base, payload: null, dropped: true, applied: result.applied, digest: 0 };
     }
     const payload = encodePayload(result.value, message.time, this.options.timeUnit);
     // The time is left out of the digest: an unchanged value re-read later is not a change.

@@ -23,5 +23,5 @@ export interface Delivery {
   dropped: boolean;
   applied: AppliedRule[];
   /** Identifies topic + filtered value (not time), so unchanged re-publications can be skipped. */
-  digest: string;
+  digest: number;
 }
