@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ApiKeyCredentials, type Credentials, OAuthCredentials } from '../auth/credentials';
 import { PlaceOsAuthError } from '../auth/placeos-auth-error';
 import type { StateChange } from '../model/state-change';
-import { Topology } from '../model/topology';
+import { type ModuleSlot, Topology } from '../model/topology';
 import type { TopologyUpdate } from '../model/topology-change';
 import { CoalescingQueue } from '../queue/coalescing-queue';
 import { PlaceOsNotFoundError, RestClient } from '../rest/rest-client';
@@ -10,18 +10,13 @@ import { discoverTopology } from '../topology/discovery';
 import { diffTopology } from '../topology/topology-diff';
 import { type BackoffOptions, backoffDelay, sleep } from '../util/backoff';
 import { RateLimitedLog } from '../util/rate-limited-log';
-import { BindingTable, slotKeyOf } from '../ws/binding-table';
+import { BindingTable, changeKeyOf, slotKeyOf } from '../ws/binding-table';
 import { parseControlFrame } from '../ws/control-frame';
 import { ControlConnection } from '../ws/control-connection';
+import { mergeKeys } from './merge-keys';
 import type { PlaceOsClientOptions, PlaceOsStatus } from './placeos-client-options';
 
 type TopologyListener = (update: TopologyUpdate) => Promise<void> | void;
-
-interface SlotRef {
-  systemId: string;
-  name: string;
-  index: number;
-}
 
 const CONTROL_PATH = '/api/engine/v2/systems/control';
 const SWEEP_INTERVAL_MS = 250;
@@ -46,10 +41,13 @@ export class PlaceOsClient {
   private readonly abort = new AbortController();
   private readonly listeners = new Set<TopologyListener>();
   private current = Topology.empty();
-  /** Module id -> the slots it holds in the current topology. */
-  private slotsOfModule = new Map<string, SlotRef[]>();
-  /** Module id -> status keys seen in its state hash (kept: deleted keys stay bound). */
-  private readonly moduleKeys = new Map<string, Set<string>>();
+  /** Module id -> the systems (each once) where it holds slots in the current topology. */
+  private systemsOfModule = new Map<string, string[]>();
+  /**
+   * Module id -> status keys seen in its state hash (kept: deleted keys stay bound). Arrays are
+   * replaced, never changed, and share the key strings JSON.parse already deduplicates.
+   */
+  private readonly moduleKeys = new Map<string, readonly string[]>();
   /** Modules whose keys could not be read yet. */
   private readonly keysMissing = new Set<string>();
   private started = false;
@@ -110,7 +108,11 @@ export class PlaceOsClient {
       timeoutMs: options.bindTimeoutMs ?? 10_000,
       retry: this.retry,
       send: (text) => this.connection.send(text),
-      emit: (change) => this.changes.push(changeKey(change), change),
+      emit: (change) =>
+        this.changes.push(
+          changeKeyOf(change.systemId, change.moduleName, change.index, change.key),
+          change,
+        ),
       log: this.log,
     });
     const wsUrl = new URL(CONTROL_PATH, baseUrl);
@@ -307,14 +309,13 @@ export class PlaceOsClient {
       }
     }
     this.keysMissing.delete(moduleId);
-    let known = this.moduleKeys.get(moduleId);
-    if (!known) {
-      known = new Set();
-      this.moduleKeys.set(moduleId, known);
-    }
-    for (const key of keys) known.add(key);
-    for (const slot of this.slotsOfModule.get(moduleId) ?? []) {
-      this.bindings.setSlot(slot.systemId, slot.name, slot.index, moduleId, known);
+    const known = mergeKeys(this.moduleKeys.get(moduleId), keys);
+    this.moduleKeys.set(moduleId, known);
+    for (const systemId of this.systemsOfModule.get(moduleId) ?? []) {
+      for (const slot of this.current.slots(systemId)) {
+        if (slot.moduleId !== moduleId) continue;
+        this.bindings.setSlot(systemId, slot.name, slot.index, moduleId, known);
+      }
     }
   }
 
@@ -332,29 +333,29 @@ export class PlaceOsClient {
       }
     }
     this.current = next;
-    const slotsOfModule = new Map<string, SlotRef[]>();
-    const wanted = new Map<string, { ref: SlotRef; moduleId: string }>();
+    const systemsOfModule = new Map<string, string[]>();
+    const wanted = new Map<string, { systemId: string; slot: ModuleSlot }>();
     for (const system of next.systems.values()) {
       for (const slot of next.slots(system.id)) {
-        const ref = { systemId: system.id, name: slot.name, index: slot.index };
-        wanted.set(slotKeyOf(system.id, slot.name, slot.index), { ref, moduleId: slot.moduleId });
-        const list = slotsOfModule.get(slot.moduleId);
-        if (list) list.push(ref);
-        else slotsOfModule.set(slot.moduleId, [ref]);
+        wanted.set(slotKeyOf(system.id, slot.name, slot.index), { systemId: system.id, slot });
+        const systems = systemsOfModule.get(slot.moduleId);
+        // A system's slots are listed together, so a repeat of the module there is the last entry.
+        if (!systems) systemsOfModule.set(slot.moduleId, [system.id]);
+        else if (systems[systems.length - 1] !== system.id) systems.push(system.id);
       }
     }
-    this.slotsOfModule = slotsOfModule;
+    this.systemsOfModule = systemsOfModule;
     for (const slotKey of [...this.bindings.slotKeys()]) {
       const want = wanted.get(slotKey);
-      if (!want || want.moduleId !== this.bindings.moduleOfSlot(slotKey)) {
+      if (!want || want.slot.moduleId !== this.bindings.moduleOfSlot(slotKey)) {
         this.bindings.removeSlot(slotKey);
       }
     }
     const unknown: string[] = [];
-    for (const { ref, moduleId } of wanted.values()) {
-      const keys = this.moduleKeys.get(moduleId);
-      if (keys) this.bindings.setSlot(ref.systemId, ref.name, ref.index, moduleId, keys);
-      else if (!this.keysMissing.has(moduleId)) unknown.push(moduleId);
+    for (const { systemId, slot } of wanted.values()) {
+      const keys = this.moduleKeys.get(slot.moduleId);
+      if (keys) this.bindings.setSlot(systemId, slot.name, slot.index, slot.moduleId, keys);
+      else if (!this.keysMissing.has(slot.moduleId)) unknown.push(slot.moduleId);
     }
     for (const moduleId of [...this.moduleKeys.keys()]) {
       if (!next.modules.has(moduleId)) this.moduleKeys.delete(moduleId);
@@ -456,10 +457,6 @@ export class PlaceOsClient {
   private recordError(error: unknown): void {
     this.lastError = errorMessage(error);
   }
-}
-
-function changeKey(change: StateChange): string {
-  return `${change.systemId}|${change.moduleName}|${change.index}|${change.key}`;
 }
 
 function errorMessage(error: unknown): string {

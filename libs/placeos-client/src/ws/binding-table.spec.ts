@@ -123,12 +123,14 @@ describe('BindingTable', () => {
       'bind:power',
       'bind:input',
     ]);
+    expect(t.table.pending).toBe(2);
     t.table.removeSlot('sys-1|Display|1');
     expect(t.sent.slice(4).map((s) => `${s.cmd}:${s.name}`)).toEqual([
       'unbind:power',
       'unbind:input',
     ]);
     expect(t.table.size).toBe(0);
+    expect(t.table.pending).toBe(0);
     t.frame(`{"id":${t.sent[2].id},"type":"notify","value":1,"meta":${t.meta(t.sent[2])}}`);
     expect(t.changes).toHaveLength(0);
   });
@@ -145,5 +147,40 @@ describe('BindingTable', () => {
     t.advance(150);
     t.table.sweep();
     expect(t.sent).toHaveLength(2);
+  });
+
+  it('counts a notify long after the success as a change, and access-denied keys as settled', () => {
+    const t = setup(10);
+    t.table.onOpen();
+    t.table.setSlot('sys-1', 'Display', 1, 'mod-a', ['power']);
+    t.table.setSlot('sys-1', '_Secret', 1, 'mod-s', ['x']);
+    const [power, secret] = t.sent;
+    t.frame(`{"id":${power.id},"type":"success"}`);
+    t.advance(2_001);
+    t.frame(`{"id":${power.id},"type":"notify","value":1,"meta":${t.meta(power)}}`);
+    expect(t.changes.at(-1)).toMatchObject({ key: 'power', resync: false });
+    expect(t.table.allBound).toBe(false);
+    t.frame(`{"id":${secret.id},"type":"error","msg":"denied","error_code":2,"code":500}`);
+    expect(t.table.denied).toBe(1);
+    expect(t.table.allBound).toBe(true);
+    t.advance(100);
+    t.table.sweep();
+    t.frame(`{"id":${t.sent[2].id},"type":"success"}`);
+    expect(t.table.denied).toBe(0);
+    expect(t.table.bound).toBe(2);
+  });
+
+  it('after a reconnect unbinds only keys already re-sent on the new socket', () => {
+    const t = setup(1);
+    t.table.onOpen();
+    t.table.setSlot('sys-1', 'Display', 1, 'mod-a', ['a', 'b']);
+    t.frame(`{"id":${t.sent[0].id},"type":"success"}`);
+    t.frame(`{"id":${t.sent[1].id},"type":"success"}`);
+    t.table.onClose();
+    t.table.onOpen();
+    expect(t.sent.map((s) => `${s.cmd}:${s.name}`)).toEqual(['bind:a', 'bind:b', 'bind:a']);
+    t.table.removeSlot('sys-1|Display|1');
+    expect(t.sent.slice(3).map((s) => `${s.cmd}:${s.name}`)).toEqual(['unbind:a']);
+    expect(t.table.pending).toBe(0);
   });
 });

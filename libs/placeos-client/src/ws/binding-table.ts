@@ -2,6 +2,7 @@ import type { JsonValue } from '../model/json';
 import type { StateChange } from '../model/state-change';
 import { type BackoffOptions, backoffDelay } from '../util/backoff';
 import type { RateLimitedLog } from '../util/rate-limited-log';
+import { BindingFlag, BindingSlot, BindingState } from './binding-slot';
 import type { ControlFrame } from './control-frame';
 
 /** Limits of the bind protocol and where its output goes. */
@@ -18,36 +19,22 @@ export interface BindingTableOptions {
   now?: () => number;
 }
 
-type BindingState = 'idle' | 'queued' | 'pending' | 'bound';
+/** A bind request awaiting its reply (at most `window` of them exist at once). */
+interface OutstandingBind {
+  readonly slot: BindingSlot;
+  readonly position: number;
+  readonly sentAt: number;
+}
 
-interface Binding {
-  readonly changeKey: string;
-  readonly systemId: string;
-  readonly moduleName: string;
-  readonly index: number;
-  readonly key: string;
-  moduleId: string;
-  state: BindingState;
-  /** Id of the latest bind request sent in this session (0: none). */
-  requestId: number;
-  sentAt: number;
-  successAt: number;
-  attempts: number;
-  retryAt: number;
-  /** The next notify is the value PlaceOS sends right after the bind: a resync. */
-  awaitingInitial: boolean;
-  removed: boolean;
-  /** PlaceOS refused it with access_denied (a `_` module without support permission). */
-  denied: boolean;
+/** A binding waiting out its backoff before it is queued again. */
+interface ScheduledRetry {
+  readonly slot: BindingSlot;
+  readonly position: number;
+  readonly at: number;
 }
 
 /** `error_code` 2: the key cannot be bound with these credentials; retrying soon is pointless. */
 const ACCESS_DENIED = 2;
-
-interface SlotBindings {
-  moduleId: string;
-  keys: Map<string, Binding>;
-}
 
 /** How long after a success a first notify still counts as the bind's initial value. */
 const INITIAL_NOTIFY_GRACE_MS = 2_000;
@@ -72,18 +59,22 @@ export function slotKeyOf(systemId: string, moduleName: string, index: number): 
  * control socket: integer ids, a window of outstanding requests, client-side timeouts with
  * backoff retries, notifies routed by their echoed `meta` (falling back to a pending request id),
  * initial values marked as resyncs, and a full re-bind after every reconnect.
+ *
+ * A binding is a position in a `BindingSlot` (slot -> key), not an object of its own: per-request
+ * data lives in `requests` only while a request is outstanding.
  */
 export class BindingTable {
-  private readonly slots = new Map<string, SlotBindings>();
-  private readonly byChangeKey = new Map<string, Binding>();
+  private readonly slots = new Map<string, BindingSlot>();
   /** Bind requests awaiting a reply, in send order (so timeouts are found from the front). */
-  private readonly requests = new Map<number, Binding>();
-  private queue: Binding[] = [];
+  private readonly requests = new Map<number, OutstandingBind>();
+  /** Bindings to send, as parallel slot/position columns read from `queueHead`. */
+  private queueSlots: BindingSlot[] = [];
+  private queuePositions: number[] = [];
   private queueHead = 0;
-  private retries: Binding[] = [];
+  private retries: ScheduledRetry[] = [];
   private open = false;
   private nextId = 1;
-  private sessionFirstId = 1;
+  private bindingCount = 0;
   private boundCount = 0;
   private deniedCount = 0;
   private readonly now: () => number;
@@ -94,7 +85,7 @@ export class BindingTable {
 
   /** Bindings wanted (slots × keys). */
   get size(): number {
-    return this.byChangeKey.size;
+    return this.bindingCount;
   }
 
   get pending(): number {
@@ -107,7 +98,7 @@ export class BindingTable {
 
   /** Every binding is bound, or refused for good (access denied): the first sync is complete. */
   get allBound(): boolean {
-    return this.open && this.boundCount + this.deniedCount === this.byChangeKey.size;
+    return this.open && this.boundCount + this.deniedCount === this.bindingCount;
   }
 
   /** Bindings PlaceOS refused with access_denied (retried only at the slowest backoff). */
@@ -143,31 +134,14 @@ export class BindingTable {
       slot = undefined;
     }
     if (!slot) {
-      slot = { moduleId, keys: new Map() };
+      slot = new BindingSlot(systemId, moduleName, index, moduleId);
       this.slots.set(slotKey, slot);
     }
-    for (const key of keys) {
-      if (slot.keys.has(key)) continue;
-      const binding: Binding = {
-        changeKey: changeKeyOf(systemId, moduleName, index, key),
-        systemId,
-        moduleName,
-        index,
-        key,
-        moduleId,
-        state: 'idle',
-        requestId: 0,
-        sentAt: 0,
-        successAt: 0,
-        attempts: 0,
-        retryAt: 0,
-        awaitingInitial: false,
-        removed: false,
-        denied: false,
-      };
-      slot.keys.set(key, binding);
-      this.byChangeKey.set(binding.changeKey, binding);
-      if (this.open) this.enqueue(binding);
+    const before = slot.size;
+    slot.addKeys(keys);
+    this.bindingCount += slot.size - before;
+    if (this.open) {
+      for (let position = before; position < slot.size; position++) this.enqueue(slot, position);
     }
     this.pump();
   }
@@ -177,14 +151,21 @@ export class BindingTable {
     const slot = this.slots.get(slotKey);
     if (!slot) return;
     this.slots.delete(slotKey);
-    for (const binding of slot.keys.values()) {
-      binding.removed = true;
-      this.byChangeKey.delete(binding.changeKey);
-      if (binding.state === 'bound') this.boundCount--;
-      this.setDenied(binding, false);
-      if (binding.state === 'pending') this.requests.delete(binding.requestId);
-      if (this.open && binding.requestId >= this.sessionFirstId) {
-        this.options.send(this.request('unbind', binding));
+    slot.removed = true;
+    this.bindingCount -= slot.size;
+    let pendingInSlot = 0;
+    for (let position = 0; position < slot.size; position++) {
+      const state = slot.state(position);
+      if (state === BindingState.Bound) this.boundCount--;
+      else if (state === BindingState.Pending) pendingInSlot++;
+      this.setDenied(slot, position, false);
+      if (this.open && slot.hasFlag(position, BindingFlag.SentThisSession)) {
+        this.options.send(this.request('unbind', slot, position));
+      }
+    }
+    if (pendingInSlot > 0) {
+      for (const [id, outstanding] of this.requests) {
+        if (outstanding.slot === slot) this.requests.delete(id);
       }
     }
     this.pump();
@@ -192,13 +173,13 @@ export class BindingTable {
 
   onOpen(): void {
     this.open = true;
-    this.sessionFirstId = this.nextId;
-    this.queue = [];
-    this.queueHead = 0;
-    this.retries = [];
-    for (const binding of this.byChangeKey.values()) {
-      binding.attempts = 0;
-      this.enqueue(binding);
+    this.clearQueues();
+    for (const slot of this.slots.values()) {
+      for (let position = 0; position < slot.size; position++) {
+        slot.setFlag(position, BindingFlag.SentThisSession, false);
+        slot.setAttempts(position, 0);
+        this.enqueue(slot, position);
+      }
     }
     this.pump();
   }
@@ -207,34 +188,37 @@ export class BindingTable {
   onClose(): void {
     this.open = false;
     this.requests.clear();
-    this.queue = [];
-    this.queueHead = 0;
-    this.retries = [];
+    this.clearQueues();
     this.boundCount = 0;
-    for (const binding of this.byChangeKey.values()) {
-      binding.state = 'idle';
-      binding.awaitingInitial = false;
+    for (const slot of this.slots.values()) {
+      for (let position = 0; position < slot.size; position++) {
+        slot.setState(position, BindingState.Idle);
+        slot.setFlag(position, BindingFlag.AwaitingInitial, false);
+      }
     }
   }
 
   /** Times out unanswered binds and re-queues due retries. Call about once a second. */
   sweep(): void {
     const now = this.now();
-    for (const [id, binding] of this.requests) {
-      if (now - binding.sentAt < this.options.timeoutMs) break;
+    for (const [id, outstanding] of this.requests) {
+      if (now - outstanding.sentAt < this.options.timeoutMs) break;
       this.requests.delete(id);
+      const { slot, position } = outstanding;
       this.options.log.warn(
         'bind-timeout',
-        { sys: binding.systemId, mod: binding.moduleName, index: binding.index, name: binding.key },
+        { sys: slot.systemId, mod: slot.moduleName, index: slot.index, name: slot.key(position) },
         'PlaceOS did not answer a bind in time; will retry',
       );
-      this.scheduleRetry(binding, now);
+      this.scheduleRetry(slot, position, now);
     }
     if (this.open && this.retries.length > 0) {
-      const due = this.retries.filter((b) => b.retryAt <= now);
-      this.retries = this.retries.filter((b) => b.retryAt > now);
-      for (const binding of due) {
-        if (!binding.removed && binding.state === 'idle') this.enqueue(binding);
+      const due = this.retries.filter((retry) => retry.at <= now);
+      this.retries = this.retries.filter((retry) => retry.at > now);
+      for (const { slot, position } of due) {
+        if (!slot.removed && slot.state(position) === BindingState.Idle) {
+          this.enqueue(slot, position);
+        }
       }
     }
     this.pump();
@@ -258,23 +242,30 @@ export class BindingTable {
   }
 
   private onSuccess(id: number): void {
-    const binding = this.requests.get(id);
+    const outstanding = this.requests.get(id);
     // Replies to unbinds, to removed slots and to binds that already timed out need nothing: a
     // timed-out bind is re-sent, and PlaceOS answers the repeat with a success too.
-    if (!binding) return;
+    if (!outstanding) return;
     this.requests.delete(id);
-    if (!binding.removed) this.markBound(binding);
+    if (!outstanding.slot.removed) this.markBound(outstanding.slot, outstanding.position);
     this.pump();
   }
 
   private onNotify(frame: Extract<ControlFrame, { kind: 'notify' }>, receivedAt: number): void {
     const meta = frame.meta;
-    let binding = meta
-      ? this.byChangeKey.get(changeKeyOf(meta.sys, meta.mod, meta.index, meta.name))
-      : undefined;
-    // Without meta (PlaceOS always sends it), only a bind still awaiting its reply can be matched.
-    binding ??= this.requests.get(frame.id);
-    if (!binding || binding.removed) {
+    let slot: BindingSlot | undefined;
+    let position = -1;
+    if (meta) {
+      slot = this.slots.get(slotKeyOf(meta.sys, meta.mod, meta.index));
+      position = slot ? slot.positionOf(meta.name) : -1;
+    }
+    if (position < 0) {
+      // Without meta (PlaceOS always sends it), only a bind still awaiting its reply can be matched.
+      const outstanding = this.requests.get(frame.id);
+      slot = outstanding?.slot;
+      position = outstanding ? outstanding.position : -1;
+    }
+    if (!slot || position < 0 || slot.removed) {
       this.options.log.warn(
         'stray-notify',
         { id: frame.id },
@@ -282,19 +273,21 @@ export class BindingTable {
       );
       return;
     }
+    const state = slot.state(position);
     const resync =
-      binding.awaitingInitial &&
-      (binding.state !== 'bound' || receivedAt - binding.successAt <= INITIAL_NOTIFY_GRACE_MS);
-    binding.awaitingInitial = false;
+      slot.hasFlag(position, BindingFlag.AwaitingInitial) &&
+      (state !== BindingState.Bound ||
+        receivedAt - slot.successAt(position) <= INITIAL_NOTIFY_GRACE_MS);
+    slot.setFlag(position, BindingFlag.AwaitingInitial, false);
     // A notify proves PlaceOS holds the binding even if its success was lost or timed out.
-    if (binding.state === 'idle') this.markBound(binding);
+    if (state === BindingState.Idle) this.markBound(slot, position);
     const value: JsonValue = frame.value;
     const change: StateChange = {
-      systemId: binding.systemId,
-      moduleName: binding.moduleName,
-      index: binding.index,
-      moduleId: binding.moduleId,
-      key: binding.key,
+      systemId: slot.systemId,
+      moduleName: slot.moduleName,
+      index: slot.index,
+      moduleId: slot.moduleId,
+      key: slot.key(position),
       value,
       receivedAt,
       resync,
@@ -304,8 +297,8 @@ export class BindingTable {
   }
 
   private onError(frame: Extract<ControlFrame, { kind: 'error' }>): void {
-    const binding = this.requests.get(frame.id);
-    if (!binding) {
+    const outstanding = this.requests.get(frame.id);
+    if (!outstanding) {
       this.options.log.warn(
         'error-frame',
         { id: frame.id, errorCode: frame.errorCode },
@@ -314,89 +307,110 @@ export class BindingTable {
       return;
     }
     this.requests.delete(frame.id);
-    if (frame.errorCode === ACCESS_DENIED) this.setDenied(binding, true);
+    const { slot, position } = outstanding;
+    if (frame.errorCode === ACCESS_DENIED) this.setDenied(slot, position, true);
     this.options.log.warn(
       'bind-error',
       {
-        sys: binding.systemId,
-        mod: binding.moduleName,
-        index: binding.index,
-        name: binding.key,
+        sys: slot.systemId,
+        mod: slot.moduleName,
+        index: slot.index,
+        name: slot.key(position),
         errorCode: frame.errorCode,
         msg: frame.message,
       },
       'PlaceOS refused a bind; will retry',
     );
-    this.scheduleRetry(binding, this.now());
+    this.scheduleRetry(slot, position, this.now());
     this.pump();
   }
 
-  private setDenied(binding: Binding, denied: boolean): void {
-    if (binding.denied === denied) return;
-    binding.denied = denied;
+  private setDenied(slot: BindingSlot, position: number, denied: boolean): void {
+    if (slot.hasFlag(position, BindingFlag.Denied) === denied) return;
+    slot.setFlag(position, BindingFlag.Denied, denied);
     this.deniedCount += denied ? 1 : -1;
   }
 
-  private markBound(binding: Binding): void {
-    this.setDenied(binding, false);
-    if (binding.state !== 'bound') this.boundCount++;
-    binding.state = 'bound';
-    binding.successAt = this.now();
-    binding.attempts = 0;
+  private markBound(slot: BindingSlot, position: number): void {
+    this.setDenied(slot, position, false);
+    if (slot.state(position) !== BindingState.Bound) this.boundCount++;
+    slot.setState(position, BindingState.Bound);
+    slot.setSuccessAt(position, this.now());
+    slot.setAttempts(position, 0);
   }
 
-  private scheduleRetry(binding: Binding, now: number): void {
-    if (binding.removed) return;
-    binding.state = 'idle';
-    binding.retryAt =
-      now +
-      (binding.denied
-        ? this.options.retry.maxMs
-        : backoffDelay(binding.attempts, this.options.retry));
-    binding.attempts++;
-    this.retries.push(binding);
+  private scheduleRetry(slot: BindingSlot, position: number, now: number): void {
+    if (slot.removed) return;
+    slot.setState(position, BindingState.Idle);
+    const attempts = slot.attempts(position);
+    const delay = slot.hasFlag(position, BindingFlag.Denied)
+      ? this.options.retry.maxMs
+      : backoffDelay(attempts, this.options.retry);
+    slot.setAttempts(position, attempts + 1);
+    this.retries.push({ slot, position, at: now + delay });
   }
 
-  private enqueue(binding: Binding): void {
-    if (binding.state === 'bound') this.boundCount--;
-    binding.state = 'queued';
-    this.queue.push(binding);
+  private enqueue(slot: BindingSlot, position: number): void {
+    if (slot.state(position) === BindingState.Bound) this.boundCount--;
+    slot.setState(position, BindingState.Queued);
+    this.queueSlots.push(slot);
+    this.queuePositions.push(position);
+  }
+
+  private clearQueues(): void {
+    this.queueSlots = [];
+    this.queuePositions = [];
+    this.queueHead = 0;
+    this.retries = [];
   }
 
   private pump(): void {
     if (!this.open) return;
-    while (this.requests.size < this.options.window && this.queueHead < this.queue.length) {
-      const binding = this.queue[this.queueHead++];
-      if (binding.removed || binding.state !== 'queued') continue;
+    const window = this.options.window;
+    while (this.requests.size < window && this.queueHead < this.queueSlots.length) {
+      const slot = this.queueSlots[this.queueHead];
+      const position = this.queuePositions[this.queueHead++];
+      if (slot.removed || slot.state(position) !== BindingState.Queued) continue;
       const id = this.nextId++;
-      binding.requestId = id;
-      binding.sentAt = this.now();
-      binding.state = 'pending';
-      binding.awaitingInitial = true;
-      if (!this.options.send(this.request('bind', binding, id))) {
+      slot.setState(position, BindingState.Pending);
+      slot.setFlag(position, BindingFlag.AwaitingInitial, true);
+      slot.setFlag(position, BindingFlag.SentThisSession, true);
+      if (!this.options.send(this.request('bind', slot, position, id))) {
         // The socket closed under us; onClose/onOpen will re-queue everything.
-        binding.state = 'idle';
+        slot.setState(position, BindingState.Idle);
         return;
       }
-      this.requests.set(id, binding);
+      this.requests.set(id, { slot, position, sentAt: this.now() });
     }
-    if (this.queueHead === this.queue.length) {
-      this.queue = [];
+    this.compactQueue();
+  }
+
+  /** Releases the queue once drained (after the initial sync it held every binding). */
+  private compactQueue(): void {
+    if (this.queueHead === this.queueSlots.length) {
+      this.queueSlots = [];
+      this.queuePositions = [];
       this.queueHead = 0;
-    } else if (this.queueHead > 4096 && this.queueHead * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.queueHead);
+    } else if (this.queueHead > 4096 && this.queueHead * 2 > this.queueSlots.length) {
+      this.queueSlots = this.queueSlots.slice(this.queueHead);
+      this.queuePositions = this.queuePositions.slice(this.queueHead);
       this.queueHead = 0;
     }
   }
 
-  private request(cmd: 'bind' | 'unbind', binding: Binding, id = this.nextId++): string {
+  private request(
+    cmd: 'bind' | 'unbind',
+    slot: BindingSlot,
+    position: number,
+    id = this.nextId++,
+  ): string {
     return JSON.stringify({
       id,
       cmd,
-      sys: binding.systemId,
-      mod: binding.moduleName,
-      index: binding.index,
-      name: binding.key,
+      sys: slot.systemId,
+      mod: slot.moduleName,
+      index: slot.index,
+      name: slot.key(position),
     });
   }
 }
