@@ -3,9 +3,10 @@
 // broker. Prints the time until readiness (first sync + broker connected), the time until the
 // broker holds every state topic, the live end-to-end rate, and the bridge's peak RSS (VmHWM).
 // Env: BENCH_ROOMS_PER_LEVEL (default 11), BENCH_LIVE_SECONDS (default 10),
-// SIM_CHANGES_PER_SECOND (live load, default 1000), BRIDGE_NODE_OPTIONS (e.g. --max-old-space-size=192).
+// SIM_CHANGES_PER_SECOND (live load, default 1000), BRIDGE_NODE_OPTIONS (Node options of the bridge;
+// default the heap cap `npm start` and the container image use; set it to '' to measure uncapped).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,6 +16,7 @@ import mqtt from 'mqtt';
 const MAIN = join(__dirname, '..', 'dist', 'apps', 'bridge', 'apps', 'bridge', 'src', 'main.js');
 const LIVE_SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? '10');
 const LIVE_RATE = Number(process.env.SIM_CHANGES_PER_SECOND ?? '1000');
+const BRIDGE_NODE_OPTIONS = process.env.BRIDGE_NODE_OPTIONS ?? '--max-old-space-size=192';
 
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -76,9 +78,14 @@ async function main(): Promise<void> {
   const started = performance.now();
   const bridge: ChildProcess = spawn(
     process.execPath,
-    [...(process.env.BRIDGE_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), MAIN],
+    [...BRIDGE_NODE_OPTIONS.split(' ').filter(Boolean), MAIN],
     {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // BENCH_BRIDGE_STDOUT=<file> keeps the bridge's stdout (e.g. with BRIDGE_NODE_OPTIONS=--trace-gc).
+      stdio: [
+        'ignore',
+        process.env.BENCH_BRIDGE_STDOUT ? openSync(process.env.BENCH_BRIDGE_STDOUT, 'w') : 'ignore',
+        'inherit',
+      ],
       env: {
         PATH: process.env.PATH,
         PLACEOS_URL: info.url,
@@ -129,6 +136,7 @@ async function main(): Promise<void> {
         node: process.version,
         cpu: `${cpus()[0]?.model ?? 'unknown'} x${cpus().length}`,
         broker: broker.kind,
+        bridgeNodeOptions: BRIDGE_NODE_OPTIONS,
         systems: ready.details.placeos.systems,
         modules: info.stats.modules,
         keysBound: boundKeys,

@@ -50,6 +50,9 @@ describe('bridge: health, metrics, docs and shutdown', () => {
     expect(res.text).toMatch(/placeos_bridge_state_events_total\{kind="(live|resync)"\} \d+/);
     expect(res.text).toMatch(/placeos_bridge_broker_connected\{broker="default"\} 1/);
     expect(res.text).not.toContain('placeos/');
+    // The heap cap is exported so dashboards can alert before V8 runs out of memory.
+    const heapLimit = Number(/^placeos_bridge_heap_limit_bytes (\d+)$/m.exec(res.text)?.[1]);
+    expect(heapLimit).toBeGreaterThan(16 * 1048576);
   });
 
   it('documents the admin API in OpenAPI', async () => {

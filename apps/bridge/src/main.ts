@@ -1,3 +1,4 @@
+import './gc-tuning';
 import 'reflect-metadata';
 import { ConfigError, loadBridgeConfig } from '@app/config';
 import { createLogger } from '@app/observability';

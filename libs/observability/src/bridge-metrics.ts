@@ -114,6 +114,12 @@ export class BridgeMetrics {
     registers: [this.registry],
   });
 
+  readonly heapLimit = new Gauge({
+    name: 'placeos_bridge_heap_limit_bytes',
+    help: 'V8 heap cap (--max-old-space-size); compare with placeos_bridge_nodejs_heap_size_used_bytes',
+    registers: [this.registry],
+  });
+
   private readonly collectors: Array<() => void> = [];
 
   constructor(options: { defaultMetrics?: boolean } = {}) {

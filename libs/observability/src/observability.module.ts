@@ -1,11 +1,16 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { BridgeMetrics } from './bridge-metrics';
+import { HeapPressureMonitor } from './heap-pressure.monitor';
 import { MetricsController } from './metrics.controller';
+import { ROOT_LOGGER } from './observability.tokens';
 
-export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+export { ROOT_LOGGER };
 
-/** Provides the root pino logger (token ROOT_LOGGER) and the metrics registry, and serves /metrics. */
+/**
+ * Provides the root pino logger (token ROOT_LOGGER) and the metrics registry, serves /metrics,
+ * and warns when the heap nears its cap.
+ */
 @Global()
 @Module({})
 export class ObservabilityModule {
@@ -16,6 +21,7 @@ export class ObservabilityModule {
       providers: [
         { provide: ROOT_LOGGER, useValue: options.logger },
         { provide: BridgeMetrics, useValue: options.metrics ?? new BridgeMetrics() },
+        HeapPressureMonitor,
       ],
       exports: [ROOT_LOGGER, BridgeMetrics],
     };
