@@ -306,7 +306,8 @@ export class BrokerConnection {
     raw.on('error', (error) => {
       if (attempt.ended) return;
       attempt.errorSeen = true;
-      this.noteError(error);
+      // An MQTT 3.1.1 broker refusing 5 is the expected start of the fallback, not a fault.
+      if (!this.fallsBack(attempt, error)) this.noteError(error);
     });
     raw.on('close', () => this.endAttempt(attempt));
     connecting.then(
@@ -372,19 +373,15 @@ export class BrokerConnection {
     this.online = false;
     this.requeueInFlight(attempt);
     attempt.raw.end(true);
-    if (error !== undefined && error !== null) this.noteError(error);
-    else if (!attempt.accepted && !attempt.errorSeen)
+    const fallBack = this.fallsBack(attempt, error);
+    if (error !== undefined && error !== null) {
+      if (!fallBack) this.noteError(error);
+    } else if (!attempt.accepted && !attempt.errorSeen) {
       this.noteError('connection closed before CONNACK');
+    }
     if (this.closing) return;
     if (wasOnline) this.logger.warn({ queued: this.outbox.size }, 'connection to broker lost');
-    const code = errorCode(error);
-    if (
-      this.config.protocolVersion === 'auto' &&
-      attempt.protocolVersion === 5 &&
-      !attempt.accepted &&
-      typeof code === 'number' &&
-      PROTOCOL_REFUSED_CODES.has(code)
-    ) {
+    if (fallBack) {
       // The broker speaks only MQTT 3.1.1: use it from now on.
       this.protocolVersion = 4;
       this.logger.info('broker refused MQTT 5; falling back to MQTT 3.1.1');
@@ -392,6 +389,18 @@ export class BrokerConnection {
       return;
     }
     this.reconnectTimer = setTimeout(() => this.connect(), this.backoff.next());
+  }
+
+  /** Whether this refusal means the broker speaks only MQTT 3.1.1 and 'auto' should use it. */
+  private fallsBack(attempt: Attempt, error: unknown): boolean {
+    const code = errorCode(error);
+    return (
+      this.config.protocolVersion === 'auto' &&
+      attempt.protocolVersion === 5 &&
+      !attempt.accepted &&
+      typeof code === 'number' &&
+      PROTOCOL_REFUSED_CODES.has(code)
+    );
   }
 
   /** Puts messages lost with the connection back, newest first, unless newer ones wait. */

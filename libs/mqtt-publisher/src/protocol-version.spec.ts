@@ -1,5 +1,6 @@
 import { startTestBroker } from '@app/testing';
 import mqtt from 'mqtt';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrokerConnection } from './broker-connection';
 import { eventually, silentLogger, testBrokerConfig } from './test-support/broker-config';
@@ -49,6 +50,29 @@ describe('MQTT protocol version', () => {
     conn.publish('state/v', '{"time":1,"value":"v4"}');
     await eventually(() => received.length === 1, 'the message');
     expect(received).toEqual(['{"time":1,"value":"v4"}']);
+  });
+
+  it('treats the fallback as expected: an info line, no warning, no last error', async () => {
+    const broker = await aedes();
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line)) },
+    );
+    const conn = new BrokerConnection(testBrokerConfig(broker.url), {
+      instanceId: 'replica-0',
+      logger,
+      reconnectPeriodMs: 50,
+      maxReconnectPeriodMs: 100,
+    });
+    cleanups.push(() => conn.close(500));
+    await conn.start();
+    expect(await conn.whenConnected(5000)).toBe(true);
+    expect(lines.filter((line) => line.level >= 40)).toEqual([]);
+    expect(lines.map((line) => line.msg)).toContain(
+      'broker refused MQTT 5; falling back to MQTT 3.1.1',
+    );
+    expect(conn.status().lastError).toBeUndefined();
   });
 
   it('does not fall back when MQTT 5 is forced, and reports why', async () => {
