@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     `  control socket: ${sim.url.replace(/^http/, 'ws')}/api/engine/v2/systems/control`,
     `  test controls: ${sim.url}/_sim/stats (and other /_sim/ routes)`,
     `  random changes: ${options.changesPerSecond ?? 0}/s`,
+    `  authority domain: ${options.domain ?? 'any Host (set SIM_DOMAIN to require one)'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;

@@ -9,6 +9,7 @@ describe('simulatorOptionsFromEnv', () => {
       changesPerSecond: 2,
       apiKey: undefined,
       seed: undefined,
+      domain: undefined,
     });
   });
 
@@ -23,6 +24,7 @@ describe('simulatorOptionsFromEnv', () => {
       SIM_ROOMS: '5',
       SIM_CHANGES_PER_SECOND: '0.5',
       SIM_API_KEY: key,
+      SIM_DOMAIN: ' PlaceOS.Example.com ',
     });
     expect(options).toEqual({
       host: '0.0.0.0',
@@ -31,6 +33,7 @@ describe('simulatorOptionsFromEnv', () => {
       portfolio: { buildingsPerRegion: 3, levelsPerBuilding: 4, roomsPerLevel: 5 },
       changesPerSecond: 0.5,
       apiKey: key,
+      domain: 'placeos.example.com',
     });
   });
 

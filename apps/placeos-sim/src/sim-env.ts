@@ -53,5 +53,6 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOption
     },
     changesPerSecond: numberVar(env, 'SIM_CHANGES_PER_SECOND', 0, 100000) ?? 2,
     apiKey: apiKey === '' ? undefined : apiKey,
+    domain: env.SIM_DOMAIN?.trim().toLowerCase() || undefined,
   };
 }

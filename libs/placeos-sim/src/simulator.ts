@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { AUTHORITY_NOT_FOUND, authorityFound } from './auth/authority-domain';
 import { SimAuth, SimPermissions } from './auth/sim-auth';
 import { ControlServer } from './control/control-server';
 import { FaultInjector } from './http/fault-injector';
@@ -40,6 +41,12 @@ export interface SimulatorOptions {
   pongIntervalMs?: number;
   /** Chance that a bind's initial notify precedes its success (default 0.3). */
   notifyFirstProbability?: number;
+  /**
+   * The authority's domain (PlaceOS `Authority.domain`, the tokens' `aud`). When set, REST
+   * routes and the control socket answer 401 `authority not found` to any other Host, and the
+   * password grant finds no user, as PlaceOS does (placeos-api.md §1.1). Unset: any Host.
+   */
+  domain?: string;
 }
 
 /** A running simulator. */
@@ -104,7 +111,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     user: options.user,
     oauthClient: options.oauthClient,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+    audience: options.domain,
   });
+  const domain = options.domain;
   const control = new ControlServer(world, {
     seed,
     pongIntervalMs: options.pongIntervalMs ?? 80_000,
@@ -117,7 +126,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     new SeededRandom(seed ^ 0x2545f491),
     options.changesPerSecond ?? 0,
   );
-  const placeos = new PlaceOsRoutes(world, auth);
+  const placeos = new PlaceOsRoutes(world, auth, (host) => authorityFound(domain, host));
   const simRoutes = new SimControlRoutes(world);
   const hung = new Set<Duplex>();
 
@@ -161,11 +170,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (fault === 'status401') return sendError(ex, 401, 'injected fault');
     ex.truncate = fault === 'truncate';
     if (path === TOKEN_PATH) {
-      handleTokenRequest(ex, auth).catch(() => ex.res.destroy());
+      handleTokenRequest(ex, auth, authorityFound(domain, req.headers.host)).catch(() =>
+        ex.res.destroy(),
+      );
       return;
     }
     if (path === AUTHORITY_PATH && req.method === 'GET') {
-      sendJson(ex, 200, authorityJson(req.headers.host ?? 'localhost'));
+      sendJson(ex, 200, authorityJson(domain ?? req.headers.host ?? 'localhost'));
       return;
     }
     if (path === API_BASE || path.startsWith(`${API_BASE}/`)) {
@@ -205,6 +216,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const result = auth.authenticate({ headers: req.headers, query: url.searchParams });
     if (!result.ok)
       return rejectUpgrade(socket, 401, 'Unauthorized', JSON.stringify({ error: result.error }));
+    if (!authorityFound(domain, req.headers.host))
+      return rejectUpgrade(
+        socket,
+        401,
+        'Unauthorized',
+        JSON.stringify({ error: AUTHORITY_NOT_FOUND }),
+      );
     control.handleUpgrade(req, socket, head, result.principal);
   };
 

@@ -8,6 +8,10 @@ const DESCRIPTIONS: Record<CredentialKind, string> = {
   'oauth-refresh': 'the OAuth refresh token',
 };
 
+// PlaceOS finds its Authority by the request's Host (placeos-api.md §1.1).
+const AUTHORITY_HINT =
+  " (PlaceOS knows no authority for the Host it was called by: set the Host header override, PLACEOS_HOST_HEADER, to PlaceOS's public domain)";
+
 /** PlaceOS answered 401/403: the credentials are wrong, expired or lack a permission. */
 export class PlaceOsAuthError extends Error {
   constructor(
@@ -19,7 +23,8 @@ export class PlaceOsAuthError extends Error {
     super(
       `PlaceOS refused ${DESCRIPTIONS[credential]} with HTTP ${status} on ${route}` +
         (status === 403 ? ' (missing scope or support permission?)' : '') +
-        (detail ? `: ${detail}` : ''),
+        (detail ? `: ${detail}` : '') +
+        (detail === 'authority not found' ? AUTHORITY_HINT : ''),
     );
     this.name = 'PlaceOsAuthError';
   }

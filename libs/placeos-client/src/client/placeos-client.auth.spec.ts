@@ -58,7 +58,7 @@ describe('PlaceOsClient authentication', () => {
       expect(reported).toHaveLength(2);
       for (const message of reported) {
         expect(message).toBe(
-          'PlaceOS refused the X-API-Key with HTTP 401 on GET /api/engine/v2/systems/control (WebSocket upgrade)',
+          'PlaceOS refused the X-API-Key with HTTP 401 on GET /api/engine/v2/systems/control (WebSocket upgrade): injected fault',
         );
       }
       expect(client.status().lastError).toBe(reported[1]);
@@ -119,6 +119,35 @@ describe('PlaceOsClient authentication', () => {
     } finally {
       await client.stop();
       await collector.stop();
+    }
+  });
+
+  it('reaches a PlaceOS that checks the Host only with the override, and says so without it', async () => {
+    const domainSim = await startSimulator({
+      seed: 4,
+      domain: 'tenant.placeos.example',
+      portfolio: { buildingsPerRegion: 1, levelsPerBuilding: 1, roomsPerLevel: 2 },
+    });
+    const refused = new PlaceOsClient(simClientOptions(domainSim, capturingLogger('warn').logger));
+    const accepted = new PlaceOsClient(
+      simClientOptions(domainSim, capturingLogger('warn').logger, {
+        hostHeader: 'tenant.placeos.example:443',
+      }),
+    );
+    try {
+      await refused.start();
+      const error = await waitFor(() => refused.status().lastError, 'lastError');
+      expect(error).toContain('HTTP 401 on GET /api/engine/v2/systems');
+      expect(error).toContain('authority not found');
+      expect(error).toContain('PLACEOS_HOST_HEADER');
+      await accepted.start();
+      expect(await accepted.whenSynced(20_000)).toBe(true);
+      expect(accepted.status().boundKeys).toBeGreaterThan(0);
+      expect(refused.status().firstSyncDone).toBe(false);
+    } finally {
+      await refused.stop();
+      await accepted.stop();
+      await domainSim.close();
     }
   });
 

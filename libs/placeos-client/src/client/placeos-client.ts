@@ -128,7 +128,7 @@ export class PlaceOsClient {
       onOpen: () => this.bindings.onOpen(),
       onText: (text) => this.onText(text),
       onClose: () => this.bindings.onClose(),
-      onError: (error, status) => this.onSocketError(error, status),
+      onError: (error, status, detail) => this.onSocketError(error, status, detail),
     });
   }
 
@@ -406,7 +406,7 @@ export class PlaceOsClient {
     }
   }
 
-  private onSocketError(error: Error, status?: number): void {
+  private onSocketError(error: Error, status?: number, detail?: string): void {
     if (status === 401 || status === 403) {
       if (status === 401) this.credentials.invalidate();
       this.recordError(
@@ -414,6 +414,7 @@ export class PlaceOsClient {
           this.credentials.kind,
           `GET ${CONTROL_PATH} (WebSocket upgrade)`,
           status,
+          detail,
         ),
       );
     } else {

@@ -1,3 +1,4 @@
+import { placeOsErrorText } from './error-body';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Logger } from 'pino';
@@ -132,7 +133,12 @@ export class RestClient {
     });
     if (response.status === 401 || response.status === 403) {
       if (response.status === 401) this.options.credentials.invalidate();
-      throw new PlaceOsAuthError(this.options.credentials.kind, route, response.status);
+      throw new PlaceOsAuthError(
+        this.options.credentials.kind,
+        route,
+        response.status,
+        placeOsErrorText(response.body),
+      );
     }
     if (response.status === 404) throw new PlaceOsNotFoundError(route);
     if (response.status < 200 || response.status >= 300) {

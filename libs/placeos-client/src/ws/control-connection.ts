@@ -1,3 +1,4 @@
+import { readErrorBody } from '../rest/error-body';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { type BackoffOptions, backoffDelay, sleep } from '../util/backoff';
@@ -17,7 +18,8 @@ export interface ControlConnectionOptions {
   onText: (text: string) => void;
   onClose: () => void;
   /** A connection attempt failed (including a refused upgrade: `status` set). */
-  onError: (error: Error, status?: number) => void;
+  /** `detail`: the error text of a refused upgrade's body, e.g. `authority not found`. */
+  onError: (error: Error, status?: number, detail?: string) => void;
 }
 
 const ROUTE = 'GET /api/engine/v2/systems/control (WebSocket upgrade)';
@@ -105,9 +107,14 @@ export class ControlConnection {
       socket.on('unexpected-response', (_request, response) => {
         const status = response.statusCode ?? 0;
         refused = true;
-        response.resume();
-        this.options.onError(new Error(`PlaceOS refused ${ROUTE} with HTTP ${status}`), status);
-        socket.terminate();
+        readErrorBody(response, (detail) => {
+          this.options.onError(
+            new Error(`PlaceOS refused ${ROUTE} with HTTP ${status}`),
+            status,
+            detail,
+          );
+          socket.terminate();
+        });
       });
       socket.on('open', () => {
         opened = true;

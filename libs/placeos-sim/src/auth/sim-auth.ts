@@ -141,6 +141,8 @@ export class SimAuth {
   token(
     params: Map<string, string>,
     basicAuth: { id: string; secret: string } | undefined,
+    /** The password grant looks the user up within the Host's authority. */
+    authorityFound = true,
   ): TokenEndpointResult {
     const grant = params.get('grant_type');
     if (grant === undefined || grant === '')
@@ -163,6 +165,7 @@ export class SimAuth {
     if (grant === 'password') {
       if (clientSecret === undefined) return this.oauthError(401, 'invalid_client', INVALID_CLIENT);
       if (
+        !authorityFound ||
         params.get('username') !== this.user.email ||
         params.get('password') !== this.user.password
       ) {

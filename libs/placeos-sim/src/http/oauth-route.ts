@@ -40,7 +40,11 @@ function bodyParams(body: string, contentType: string): Map<string, string> | un
 }
 
 /** `POST /auth/oauth/token`: parameters may come from the query string, a form body or a JSON body. */
-export async function handleTokenRequest(ex: HttpExchange, auth: SimAuth): Promise<void> {
+export async function handleTokenRequest(
+  ex: HttpExchange,
+  auth: SimAuth,
+  authorityFound = true,
+): Promise<void> {
   if (ex.req.method !== 'POST') {
     sendError(ex, 404, 'Not Found');
     return;
@@ -71,6 +75,6 @@ export async function handleTokenRequest(ex: HttpExchange, auth: SimAuth): Promi
   } catch {
     basic = undefined;
   }
-  const result = auth.token(params, basic);
+  const result = auth.token(params, basic, authorityFound);
   sendJson(ex, result.status, result.body, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }

@@ -1,3 +1,4 @@
+import { AUTHORITY_NOT_FOUND } from '../auth/authority-domain';
 import { SimAuth, SimPrincipal } from '../auth/sim-auth';
 import {
   ModelJson,
@@ -45,6 +46,8 @@ export class PlaceOsRoutes {
   constructor(
     private readonly world: SimWorld,
     private readonly auth: SimAuth,
+    /** `ensure_matching_domain`: whether an authority answers for this Host. */
+    private readonly authorityFor: (host: string | undefined) => boolean = () => true,
   ) {}
 
   /** Handles a request under `API_BASE`; unknown routes get 404. */
@@ -59,6 +62,10 @@ export class PlaceOsRoutes {
     const result = this.auth.authenticate({ headers: ex.req.headers, query: ex.url.searchParams });
     if (!result.ok) {
       sendError(ex, 401, result.error);
+      return;
+    }
+    if (!this.authorityFor(ex.req.headers.host)) {
+      sendError(ex, 401, AUTHORITY_NOT_FOUND);
       return;
     }
     route.handler(ex, result.principal, route.params);
