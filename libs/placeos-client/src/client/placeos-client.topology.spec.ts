@@ -21,7 +21,10 @@ describe('PlaceOsClient topology changes', () => {
   beforeAll(async () => {
     sim = await startSimulator({ seed: 11 });
     client = new PlaceOsClient(
-      simClientOptions(sim, capturingLogger('warn').logger, { topologyPollMs: 200 }),
+      simClientOptions(sim, capturingLogger('warn').logger, {
+        topologyPollMs: 200,
+        keyPollMs: 500,
+      }),
     );
     client.onTopology(async (update) => {
       // Bindings must not move before the listener is done.
@@ -119,6 +122,32 @@ describe('PlaceOsClient topology changes', () => {
       return true;
     }, 'every slot of the re-ordered system to carry its new module');
     expect(collector.all.length).toBeGreaterThan(before);
+  });
+
+  it("after a re-order, reports as deleted (null) the keys that the slot's new module lacks", async () => {
+    const topology = client.topology;
+    const system = [...topology.systems.values()].find((s) => {
+      const names = topology.slots(s.id).map((slot) => slot.name);
+      return names.some((n, i) => names.indexOf(n) !== i);
+    })!;
+    const slots = topology.slots(system.id);
+    const second = slots.find((s) => s.index === 2)!;
+    const first = slots.find((s) => s.name === second.name && s.index === 1)!;
+    sim.world.setState(first.moduleId, 'only_on_first', 'here');
+    const at = (index: number) =>
+      collector.latest.get(`${system.id}|${first.name}|${index}|only_on_first`);
+    await waitFor(() => at(1)?.value === 'here', 'the key at slot 1 (found by the re-poll)');
+
+    const order = [...system.modules];
+    const positions = [order.indexOf(first.moduleId), order.indexOf(second.moduleId)];
+    order[positions[0]] = second.moduleId;
+    order[positions[1]] = first.moduleId;
+    sim.world.reorderModules(system.id, order);
+
+    await waitFor(() => at(2)?.value === 'here', 'the key at slot 2, with its module');
+    await waitFor(() => at(1)?.value === null, 'slot 1 without the key: a deletion');
+    expect(at(1)?.moduleId).toBe(second.moduleId);
+    expect(at(2)?.moduleId).toBe(first.moduleId);
   });
 
   it('binds an added module, and unbinds removed modules and systems', async () => {

@@ -50,6 +50,12 @@ export class PlaceOsClient {
   private readonly moduleKeys = new Map<string, readonly string[]>();
   /** Modules whose keys could not be read yet. */
   private readonly keysMissing = new Set<string>();
+  /**
+   * Slots another module took over (re-order, replacement) → the keys bound for the old one,
+   * until the new module's keys are known: PlaceOS sends nothing for a key the new module lacks,
+   * so without this the old module's value would stay at those coordinates.
+   */
+  private readonly takenOver = new Map<string, readonly string[]>();
   private started = false;
   private stopped = false;
   private discovered = false;
@@ -314,8 +320,32 @@ export class PlaceOsClient {
     for (const systemId of this.systemsOfModule.get(moduleId) ?? []) {
       for (const slot of this.current.slots(systemId)) {
         if (slot.moduleId !== moduleId) continue;
-        this.bindings.setSlot(systemId, slot.name, slot.index, moduleId, known);
+        this.bindSlot(systemId, slot, known);
       }
+    }
+  }
+
+  /** Binds a slot's keys; after a takeover, reports the keys its new module lacks as deleted. */
+  private bindSlot(systemId: string, slot: ModuleSlot, keys: readonly string[]): void {
+    this.bindings.setSlot(systemId, slot.name, slot.index, slot.moduleId, keys);
+    const slotKey = slotKeyOf(systemId, slot.name, slot.index);
+    const previousKeys = this.takenOver.get(slotKey);
+    if (!previousKeys) return;
+    this.takenOver.delete(slotKey);
+    const now = new Set(keys);
+    const receivedAt = Date.now();
+    for (const key of previousKeys) {
+      if (now.has(key)) continue;
+      this.changes.push(changeKeyOf(systemId, slot.name, slot.index, key), {
+        systemId,
+        moduleName: slot.name,
+        index: slot.index,
+        moduleId: slot.moduleId,
+        key,
+        value: null,
+        receivedAt,
+        resync: true,
+      });
     }
   }
 
@@ -348,13 +378,18 @@ export class PlaceOsClient {
     for (const slotKey of [...this.bindings.slotKeys()]) {
       const want = wanted.get(slotKey);
       if (!want || want.slot.moduleId !== this.bindings.moduleOfSlot(slotKey)) {
+        if (want && !this.takenOver.has(slotKey))
+          this.takenOver.set(slotKey, this.bindings.keysOfSlot(slotKey));
         this.bindings.removeSlot(slotKey);
       }
+    }
+    for (const slotKey of [...this.takenOver.keys()]) {
+      if (!wanted.has(slotKey)) this.takenOver.delete(slotKey);
     }
     const unknown: string[] = [];
     for (const { systemId, slot } of wanted.values()) {
       const keys = this.moduleKeys.get(slot.moduleId);
-      if (keys) this.bindings.setSlot(systemId, slot.name, slot.index, slot.moduleId, keys);
+      if (keys) this.bindSlot(systemId, slot, keys);
       else if (!this.keysMissing.has(slot.moduleId)) unknown.push(slot.moduleId);
     }
     for (const moduleId of [...this.moduleKeys.keys()]) {

@@ -111,6 +111,15 @@ export class BindingTable {
     return this.slots.keys();
   }
 
+  /** The status keys a slot binds, in binding order. */
+  keysOfSlot(slotKey: string): string[] {
+    const slot = this.slots.get(slotKey);
+    if (!slot) return [];
+    const keys: string[] = [];
+    for (let position = 0; position < slot.size; position++) keys.push(slot.key(position));
+    return keys;
+  }
+
   moduleOfSlot(slotKey: string): string | undefined {
     return this.slots.get(slotKey)?.moduleId;
   }
