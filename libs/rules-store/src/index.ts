@@ -9,3 +9,11 @@ export { openRulesStore } from './open-rules-store';
 export { SqliteRulesStore } from './sqlite-rules-store';
 export { SQLITE_MIGRATIONS, runSqliteMigrations } from './sqlite-migrations';
 export type { SqliteMigration } from './sqlite-migrations';
+export { PostgresRulesStore } from './postgres-rules-store';
+export type { PostgresRulesStoreOptions } from './postgres-connection-settings';
+export {
+  POSTGRES_MIGRATION_LOCK_KEY,
+  POSTGRES_MIGRATIONS,
+  runPostgresMigrations,
+} from './postgres-migrations';
+export type { PostgresMigration } from './postgres-migrations';

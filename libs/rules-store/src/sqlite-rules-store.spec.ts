@@ -2,25 +2,24 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { PrivacyRuleInput } from '@app/privacy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRulesStore } from './open-rules-store';
-import {
-  RuleNameTakenError,
-  RuleNotFoundError,
-  RulesStoreError,
-  RuleVersionMismatchError,
-} from './rules-store-errors';
+import { RulesStoreError } from './rules-store-errors';
 import { SqliteRulesStore } from './sqlite-rules-store';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations';
+import { describeRulesStoreContract, emailHash } from './testing/rules-store-contract';
 
-const emailHash: PrivacyRuleInput = {
-  name: 'hash-emails',
-  match: { detector: 'email' },
-  action: 'hash',
-};
+describeRulesStoreContract('SqliteRulesStore', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rules-store-'));
+  const path = join(dir, 'nested', 'dir', 'rules.db');
+  return Promise.resolve({
+    store: SqliteRulesStore.open(path),
+    reopen: () => Promise.resolve(SqliteRulesStore.open(path)),
+    cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  });
+});
 
-describe('SqliteRulesStore', () => {
+describe('SqliteRulesStore (SQLite specifics)', () => {
   let dir: string;
   let path: string;
   let store: SqliteRulesStore;
@@ -33,169 +32,6 @@ describe('SqliteRulesStore', () => {
   afterEach(async () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('creates a rule with defaults, an id, version 1 and ISO timestamps', async () => {
-    const rule = await store.create(emailHash);
-    expect(rule.id).toMatch(/^rule-[0-9a-z]+$/);
-    expect(rule).toMatchObject({
-      name: 'hash-emails',
-      enabled: true,
-      priority: 100,
-      topic: '#',
-      brokers: ['*'],
-      match: { detector: 'email' },
-      action: 'hash',
-      version: 1,
-    });
-    expect(new Date(rule.createdAt).toISOString()).toBe(rule.createdAt);
-    expect(rule.updatedAt).toBe(rule.createdAt);
-    expect(await store.get(rule.id)).toEqual(rule);
-    expect(await store.get('rule-missing')).toBeUndefined();
-  });
-
-  it('lists in application order: priority, then creation order', async () => {
-    const late = await store.create({ name: 'late', priority: 200, action: 'drop' });
-    const first = await store.create({ name: 'first', priority: -5, action: 'drop' });
-    const a = await store.create({ name: 'a', action: 'drop' });
-    const b = await store.create({ name: 'b', action: 'drop' });
-    const c = await store.create({ name: 'c', action: 'drop' });
-    expect((await store.list()).map((r) => r.id)).toEqual([first.id, a.id, b.id, c.id, late.id]);
-  });
-
-  it('replaces and patches with version bumps, keeping id and createdAt', async () => {
-    const rule = await store.create(emailHash);
-    const replaced = await store.replace(rule.id, { name: 'renamed', action: 'drop', priority: 7 });
-    expect(replaced).toMatchObject({ id: rule.id, name: 'renamed', action: 'drop', version: 2 });
-    expect(replaced.match).toBeUndefined();
-    expect(replaced.createdAt).toBe(rule.createdAt);
-    const patched = await store.patch(rule.id, { enabled: false, description: undefined }, 2);
-    expect(patched).toMatchObject({ name: 'renamed', enabled: false, priority: 7, version: 3 });
-    expect(await store.get(rule.id)).toEqual(patched);
-  });
-
-  it('rejects a stale expected version with the current version, changing nothing', async () => {
-    const rule = await store.create(emailHash);
-    await store.patch(rule.id, { priority: 1 });
-    const error = await store.replace(rule.id, emailHash, 1).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RuleVersionMismatchError);
-    expect((error as RuleVersionMismatchError).currentVersion).toBe(2);
-    await expect(store.patch(rule.id, { priority: 9 }, 1)).rejects.toBeInstanceOf(
-      RuleVersionMismatchError,
-    );
-    await expect(store.delete(rule.id, 5)).rejects.toBeInstanceOf(RuleVersionMismatchError);
-    expect(await store.get(rule.id)).toMatchObject({ priority: 1, version: 2 });
-    await store.delete(rule.id, 2);
-    expect(await store.list()).toEqual([]);
-  });
-
-  it('reports unknown ids and taken names', async () => {
-    await expect(store.replace('nope', emailHash)).rejects.toBeInstanceOf(RuleNotFoundError);
-    await expect(store.patch('nope', {})).rejects.toBeInstanceOf(RuleNotFoundError);
-    await expect(store.delete('nope')).rejects.toBeInstanceOf(RuleNotFoundError);
-    const first = await store.create(emailHash);
-    const other = await store.create({ name: 'other', action: 'drop' });
-    await expect(store.create(emailHash)).rejects.toBeInstanceOf(RuleNameTakenError);
-    await expect(store.patch(other.id, { name: first.name })).rejects.toBeInstanceOf(
-      RuleNameTakenError,
-    );
-    expect((await store.list()).map((r) => r.name)).toEqual(['hash-emails', 'other']);
-  });
-
-  it('bumps the revision and notifies listeners on each committed change only', async () => {
-    const calls: number[] = [];
-    const unsubscribe = store.onChange(() => calls.push(1));
-    const start = await store.revision();
-    const rule = await store.create(emailHash);
-    await store.patch(rule.id, { priority: 3 });
-    await expect(store.create(emailHash)).rejects.toThrow();
-    expect(await store.revision()).toBe(start + 2);
-    expect(calls).toHaveLength(2);
-    unsubscribe();
-    await store.delete(rule.id);
-    expect(calls).toHaveLength(2);
-    expect(await store.revision()).toBe(start + 3);
-  });
-
-  it('replaceAll keeps ids of rules named again, creates new ones and deletes the rest', async () => {
-    const kept = await store.create(emailHash);
-    const changed = await store.create({
-      name: 'mask-phones',
-      match: { detector: 'phone' },
-      action: 'mask',
-    });
-    const removed = await store.create({ name: 'old', action: 'drop' });
-    const revision = await store.revision();
-
-    const result = await store.replaceAll([
-      emailHash,
-      { name: 'mask-phones', match: { detector: 'phone' }, action: 'replace', priority: 5 },
-      { name: 'new-one', match: { regex: 'secret-[0-9]+' }, action: 'replace', priority: 300 },
-    ]);
-    expect(result.map((r) => r.name)).toEqual(['mask-phones', 'hash-emails', 'new-one']);
-    expect(result[1]).toEqual(kept);
-    expect(result[0]).toMatchObject({
-      id: changed.id,
-      version: 2,
-      action: 'replace',
-      createdAt: changed.createdAt,
-    });
-    expect(result[2].version).toBe(1);
-    expect(await store.get(removed.id)).toBeUndefined();
-    expect(await store.revision()).toBe(revision + 1);
-    expect(await store.list()).toEqual(result);
-
-    // The same set again changes nothing: no version bump, no revision bump.
-    const again = await store.replaceAll([
-      emailHash,
-      { name: 'mask-phones', match: { detector: 'phone' }, action: 'replace', priority: 5 },
-      { name: 'new-one', match: { regex: 'secret-[0-9]+' }, action: 'replace', priority: 300 },
-    ]);
-    expect(again).toEqual(result);
-    expect(await store.revision()).toBe(revision + 1);
-  });
-
-  it('replaceAll keeps the given order for rules created together with equal priority', async () => {
-    const names = Array.from({ length: 30 }, (_, i) => `rule-${String(29 - i).padStart(2, '0')}`);
-    const result = await store.replaceAll(names.map((name) => ({ name, action: 'drop' })));
-    expect(result.map((r) => r.name)).toEqual(names);
-  });
-
-  it('replaceAll is atomic: a failure mid-way leaves the old set intact', async () => {
-    await store.create(emailHash);
-    await store.create({ name: 'other', action: 'drop' });
-    const before = await store.list();
-    const revision = await store.revision();
-    let notified = 0;
-    store.onChange(() => notified++);
-    await expect(
-      store.replaceAll([
-        { name: 'brand-new', action: 'drop' },
-        { name: 'hash-emails', action: 'drop' },
-        { name: 'brand-new', action: 'hash' },
-      ]),
-    ).rejects.toBeInstanceOf(RuleNameTakenError);
-    expect(await store.list()).toEqual(before);
-    expect(await store.revision()).toBe(revision);
-    expect(notified).toBe(0);
-  });
-
-  it('persists rules, revision and broker secrets across close and reopen', async () => {
-    const rule = await store.create(emailHash);
-    const secret = await store.brokerSecret('aws');
-    expect(secret).toMatch(/^[0-9a-f]{64}$/);
-    expect(await store.brokerSecret('aws')).toBe(secret);
-    const other = await store.brokerSecret('azure');
-    expect(other).toMatch(/^[0-9a-f]{64}$/);
-    expect(other).not.toBe(secret);
-    const revision = await store.revision();
-    await store.close();
-
-    store = SqliteRulesStore.open(path);
-    expect(await store.list()).toEqual([rule]);
-    expect(await store.revision()).toBe(revision);
-    expect(await store.brokerSecret('aws')).toBe(secret);
-    expect(await store.brokerSecret('azure')).toBe(other);
   });
 
   it('uses WAL, synchronous=FULL and migrates idempotently', async () => {
@@ -216,13 +52,6 @@ describe('SqliteRulesStore', () => {
     expect(conn.pragma('synchronous', { simple: true })).toBe(2);
     expect(await store.list()).toHaveLength(1);
   });
-
-  it('answers ping while open and fails cleanly once closed', async () => {
-    await expect(store.ping()).resolves.toBeUndefined();
-    await store.close();
-    await expect(store.ping()).rejects.toBeInstanceOf(RulesStoreError);
-    await expect(store.list()).rejects.toThrow(/closed/);
-  });
 });
 
 describe('opening the rules store', () => {
@@ -237,12 +66,6 @@ describe('opening the rules store', () => {
     await store.create(emailHash);
     expect(await store.list()).toHaveLength(1);
     await store.close();
-  });
-
-  it('refuses postgres with a clear message', async () => {
-    await expect(openRulesStore({ kind: 'postgres', url: 'postgres://db/rules' })).rejects.toThrow(
-      'PostgreSQL rules storage is not available in this version; use sqlite:<path>',
-    );
   });
 
   it('turns a corrupt file into a clear RulesStoreError', async () => {

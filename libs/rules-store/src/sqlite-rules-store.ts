@@ -2,9 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { normalizeRule, type PrivacyRule, type PrivacyRuleInput } from '@app/privacy';
+import type { PrivacyRule, PrivacyRuleInput } from '@app/privacy';
 import type { Logger } from 'pino';
 import { canonicalJson } from './canonical-json';
+import {
+  contentOf,
+  contentOfRule,
+  describeError,
+  isWellFormedSecret,
+  mergeChanges,
+  newRule,
+  nextVersion,
+  type RuleContent,
+  type RuleRow,
+  ruleFromRow,
+} from './rule-content';
 import { RuleIdGenerator } from './rule-id-generator';
 import type { RulesStore } from './rules-store';
 import {
@@ -14,30 +26,6 @@ import {
   RuleVersionMismatchError,
 } from './rules-store-errors';
 import { runSqliteMigrations } from './sqlite-migrations';
-
-type RuleContent = Omit<PrivacyRule, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
-
-interface RuleRow {
-  id: string;
-  name: string;
-  version: number;
-  created_at: string;
-  body: string;
-}
-
-const CONTENT_FIELDS = [
-  'name',
-  'description',
-  'enabled',
-  'priority',
-  'topic',
-  'brokers',
-  'match',
-  'keys',
-  'action',
-  'mask',
-  'replacement',
-] as const satisfies readonly (keyof RuleContent)[];
 
 /**
  * Rules in an embedded SQLite file: WAL journal, `synchronous=FULL` so a committed change
@@ -114,11 +102,7 @@ export class SqliteRulesStore implements RulesStore {
   ): Promise<PrivacyRule> {
     return this.write(() => {
       const existing = this.readExisting(id, expectedVersion);
-      const merged: Record<string, unknown> = { ...inputOf(existing) };
-      for (const [key, value] of Object.entries(changes))
-        if (value !== undefined) merged[key] = value;
-      const content = contentOf(merged as unknown as PrivacyRuleInput);
-      return { result: this.update(existing, content), changed: true };
+      return { result: this.update(existing, mergeChanges(existing, changes)), changed: true };
     });
   }
 
@@ -183,7 +167,7 @@ export class SqliteRulesStore implements RulesStore {
           const row = this.db
             .prepare('SELECT secret FROM broker_secrets WHERE broker_id = ?')
             .get(brokerId) as { secret: string } | undefined;
-          if (!row || !/^[0-9a-f]{64}$/.test(row.secret))
+          if (!row || !isWellFormedSecret(row.secret))
             throw new RulesStoreError(`The stored secret of broker ${brokerId} is damaged`);
           return row.secret;
         })
@@ -238,13 +222,7 @@ export class SqliteRulesStore implements RulesStore {
   }
 
   private insert(content: RuleContent, now: string): PrivacyRule {
-    const rule: PrivacyRule = {
-      id: this.ids.next(),
-      ...content,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const rule = newRule(this.ids.next(), content, now);
     this.withNameCheck(rule.name, () =>
       this.db
         .prepare(
@@ -260,13 +238,7 @@ export class SqliteRulesStore implements RulesStore {
     content: RuleContent,
     now = new Date().toISOString(),
   ): PrivacyRule {
-    const rule: PrivacyRule = {
-      id: existing.id,
-      ...content,
-      version: existing.version + 1,
-      createdAt: existing.createdAt,
-      updatedAt: now,
-    };
+    const rule = nextVersion(existing, content, now);
     this.withNameCheck(rule.name, () =>
       this.db
         .prepare('UPDATE rules SET name = ?, priority = ?, version = ?, body = ? WHERE id = ?')
@@ -324,50 +296,9 @@ export class SqliteRulesStore implements RulesStore {
   }
 }
 
-function contentOf(input: PrivacyRuleInput): RuleContent {
-  const normalized = normalizeRule(input) as Partial<Record<keyof RuleContent, unknown>>;
-  const content: Record<string, unknown> = {};
-  for (const field of CONTENT_FIELDS)
-    if (normalized[field] !== undefined) content[field] = normalized[field];
-  return content as unknown as RuleContent;
-}
-
-function contentOfRule(rule: PrivacyRule): RuleContent {
-  const content: Record<string, unknown> = {};
-  for (const field of CONTENT_FIELDS) if (rule[field] !== undefined) content[field] = rule[field];
-  return content as unknown as RuleContent;
-}
-
-function inputOf(rule: PrivacyRule): PrivacyRuleInput {
-  return contentOfRule(rule);
-}
-
-function ruleFromRow(row: RuleRow): PrivacyRule {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(row.body);
-  } catch {
-    throw new RulesStoreError(`The stored body of rule ${row.id} is not valid JSON`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new RulesStoreError(`The stored body of rule ${row.id} is not an object`);
-  // The indexed columns are authoritative for what the database itself enforces.
-  return {
-    ...(parsed as PrivacyRule),
-    id: row.id,
-    name: row.name,
-    version: row.version,
-    createdAt: row.created_at,
-  };
-}
-
 function isUniqueViolation(error: unknown): boolean {
   return (
     error instanceof Database.SqliteError &&
     (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
   );
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
