@@ -127,23 +127,30 @@ describe('bridge: topics and payloads', () => {
   it('re-numbers same-named modules on a re-order', async () => {
     const rec = h.recorders[0];
     h.sim.world.setState(display2, 'input', 'usb-c');
+    // A key only the first display has: after the swap, slot 1 no longer has it.
+    h.sim.world.setState(display1, 'volume', 40);
     const second = `${base()}/${sys}/${driver}/Display/2/input`;
     const first = `${base()}/${sys}/${driver}/Display/1/input`;
+    const volume1 = `${base()}/${sys}/${driver}/Display/1/volume`;
+    const volume2 = `${base()}/${sys}/${driver}/Display/2/volume`;
+    const valueAt = (topic: string) =>
+      parsePayload(rec.latest.get(topic) ?? Buffer.from('{"time":0,"value":0}')).value;
     await rec.waitFor(
-      () =>
-        parsePayload(rec.latest.get(second) ?? Buffer.from('{"time":0,"value":0}')).value ===
-        'usb-c',
+      () => valueAt(second) === 'usb-c' && valueAt(volume1) === 40,
+      20_000,
+      'the new values (the volume key found by the re-poll)',
     );
     const order = h.sim.world.system(sys)!.modules as string[];
     h.sim.world.reorderModules(sys, [...order].reverse());
     await rec.waitFor(
       () =>
-        parsePayload(rec.latest.get(first) ?? Buffer.from('{"time":0,"value":0}')).value ===
-          'usb-c' &&
-        parsePayload(rec.latest.get(second) ?? Buffer.from('{"time":0,"value":0}')).value ===
-          'hdmi',
+        valueAt(first) === 'usb-c' &&
+        valueAt(second) === 'hdmi' &&
+        valueAt(volume2) === 40 &&
+        valueAt(volume1) === null,
       20_000,
-      'the re-order to swap the displays',
+      'the re-order to swap the displays, with the volume only at slot 2',
     );
+    expect(rec.latest.get(volume1)?.toString()).toMatch(/^\{"time":\d+,"value":null\}$/);
   });
 });
