@@ -6,6 +6,14 @@ import { RuleNotFoundError, RulesStoreError, RuleVersionMismatchError } from './
 import { describeRulesStoreContract, emailHash } from './testing/rules-store-contract';
 import { findTestPostgres, testSchema, withTestClient } from '@app/testing';
 
+async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** A port nothing listens on: bound once by us, then released. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -104,8 +112,6 @@ describe('PostgresRulesStore', async () => {
       it('shows one replica the changes of another through revision() and list()', async () => {
         const a = await open();
         const b = await open();
-        const heardByA: number[] = [];
-        a.onChange(() => heardByA.push(1));
         const start = await b.revision();
         const rule = await a.create(emailHash);
         expect(await b.revision()).toBe(start + 1);
@@ -113,10 +119,59 @@ describe('PostgresRulesStore', async () => {
         const patched = await b.patch(rule.id, { priority: 3 }, 1);
         expect(await a.revision()).toBe(start + 2);
         expect(await a.get(rule.id)).toEqual(patched);
-        // onChange hears only this instance's commits; other replicas poll revision().
-        expect(heardByA).toHaveLength(1);
         await b.delete(rule.id, 2);
         await expect(a.patch(rule.id, {})).rejects.toBeInstanceOf(RuleNotFoundError);
+      });
+
+      it("tells a replica of another's commit at once (LISTEN/NOTIFY), its own commits once", async () => {
+        const a = await open();
+        const b = await open();
+        const other = testSchema(url);
+        const elsewhere = await PostgresRulesStore.open(other.url);
+        try {
+          await eventually(() => a.listening && b.listening && elsewhere.listening, 'listeners');
+          let heardByA = 0;
+          let heardByB = 0;
+          let heardElsewhere = 0;
+          a.onChange(() => heardByA++);
+          b.onChange(() => heardByB++);
+          elsewhere.onChange(() => heardElsewhere++);
+          await a.create(emailHash);
+          expect(heardByA).toBe(1); // synchronously after commit, not again via NOTIFY
+          await eventually(() => heardByB === 1, 'the notification at b');
+          // A rolled-back write (stale If-Match) notifies nobody.
+          const [rule] = await b.list();
+          await expect(b.patch(rule.id, { priority: 2 }, 99)).rejects.toBeInstanceOf(
+            RuleVersionMismatchError,
+          );
+          await b.patch(rule.id, { priority: 2 }, 1);
+          await eventually(() => heardByA === 2, 'the notification at a');
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          expect([heardByA, heardByB, heardElsewhere]).toEqual([2, 2, 0]);
+        } finally {
+          await elsewhere.close();
+          await other.drop();
+        }
+      });
+
+      it('re-listens after its notification connection is killed, and reports the gap as a change', async () => {
+        const a = await open();
+        const b = await open();
+        await eventually(() => b.listening, 'b listening');
+        let heardByB = 0;
+        b.onChange(() => heardByB++);
+        await withTestClient(url, (c) =>
+          c.query(
+            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+            [`placeos-mqtt-bridge listen ${schema.schema}`],
+          ),
+        );
+        await eventually(() => !b.listening, 'b to notice');
+        await eventually(() => b.listening, 'b listening again', 10_000);
+        await eventually(() => heardByB >= 1, 'the catch-up change');
+        const before = heardByB;
+        await a.create(emailHash);
+        await eventually(() => heardByB === before + 1, 'a notification after the reconnect');
       });
 
       it('gives two replicas asking at once the same broker secret', async () => {

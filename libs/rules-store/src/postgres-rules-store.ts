@@ -8,6 +8,11 @@ import {
   type PostgresConnectionSettings,
   type PostgresRulesStoreOptions,
 } from './postgres-connection-settings';
+import {
+  changePayload,
+  PostgresChangeListener,
+  RULES_CHANGED_CHANNEL,
+} from './postgres-change-listener';
 import { runPostgresMigrations } from './postgres-migrations';
 import { scrubSecret } from './redact-database-url';
 import {
@@ -43,19 +48,42 @@ const UNIQUE_VIOLATION = '23505';
  * Every write runs in one transaction that first locks the single `rules_revision` row
  * (SELECT ... FOR UPDATE): writers from all replicas therefore run one at a time, so two of
  * them cannot both pass the same If-Match check, and every committed change bumps the revision
- * exactly once. Reads need no lock. `onChange` only hears this instance's writes; other
- * replicas notice changes by polling `revision()`.
+ * exactly once. Reads need no lock. Each write also sends a NOTIFY on commit, so `onChange`
+ * hears other replicas' changes at once (PostgresChangeListener); polling `revision()` stays the
+ * safety net for notifications lost while that connection was down.
  */
 export class PostgresRulesStore implements RulesStore {
   private readonly listeners = new Set<() => void>();
   private readonly ids = new RuleIdGenerator();
   private closing: Promise<void> | undefined;
+  /** Tells this store's own notifications from other replicas'. */
+  private readonly writer = randomBytes(8).toString('hex');
+  private readonly scope: string;
+  private readonly changes: PostgresChangeListener;
 
   private constructor(
     private readonly pool: Pool,
     private readonly settings: PostgresConnectionSettings,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    this.scope = settings.schema ?? '';
+    this.changes = new PostgresChangeListener(
+      {
+        ...settings.pool,
+        application_name: `placeos-mqtt-bridge listen ${this.scope}`.trim(),
+      },
+      this.scope,
+      this.writer,
+      () => this.notify(),
+      (error) => this.scrub(describeError(error)),
+      logger,
+    );
+  }
+
+  /** Whether other replicas' changes arrive by notification (else only by polling). */
+  get listening(): boolean {
+    return this.changes.listening;
+  }
 
   /**
    * Connects, migrates the schema and reads every rule once (a damaged row fails start-up, not
@@ -97,6 +125,7 @@ export class PostgresRulesStore implements RulesStore {
         { url: settings.redactedUrl, schema: settings.schema, migrationsApplied: applied },
         'Opened the rules database (PostgreSQL)',
       );
+      store.changes.start();
       return store;
     } catch (error) {
       await pool.end().catch(() => undefined);
@@ -226,12 +255,14 @@ export class PostgresRulesStore implements RulesStore {
   close(): Promise<void> {
     if (!this.closing) {
       this.listeners.clear();
-      this.closing = this.pool.end().catch((error: unknown) => {
-        this.logger?.warn(
-          { err: this.scrub(describeError(error)) },
-          'Closing the rules database failed',
-        );
-      });
+      this.closing = Promise.all([this.changes.stop(), this.pool.end()])
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          this.logger?.warn(
+            { err: this.scrub(describeError(error)) },
+            'Closing the rules database failed',
+          );
+        });
     }
     return this.closing;
   }
@@ -306,8 +337,14 @@ export class PostgresRulesStore implements RulesStore {
         await client.query('BEGIN');
         await client.query('SELECT value FROM rules_revision WHERE singleton FOR UPDATE');
         const outcome = await body(client);
-        if (outcome.changed)
+        if (outcome.changed) {
           await client.query('UPDATE rules_revision SET value = value + 1 WHERE singleton');
+          // Delivered to the other replicas' listeners only if this transaction commits.
+          await client.query('SELECT pg_notify($1, $2)', [
+            RULES_CHANGED_CHANNEL,
+            changePayload(this.scope, this.writer),
+          ]);
+        }
         await client.query('COMMIT');
         return outcome;
       } catch (error) {

@@ -29,7 +29,10 @@ export interface RulesStore {
   replaceAll(inputs: PrivacyRuleInput[]): Promise<PrivacyRule[]>;
   /** A counter that increases on every committed change to the rules. */
   revision(): Promise<number>;
-  /** Calls `listener` after each committed change made through this instance; returns an unsubscribe function. */
+  /**
+   * Calls `listener` after each committed change made through this instance (and, where the
+   * store can tell, by other replicas); returns an unsubscribe function.
+   */
   onChange(listener: () => void): () => void;
   /** The broker's HMAC secret (64 hex chars), generated and persisted on first use. */
   brokerSecret(brokerId: string): Promise<string>;
