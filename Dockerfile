@@ -11,7 +11,7 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production
-# Heap cap sized for ~100,000 bound keys (live heap ~80 MB there; bench:bridge peak RSS 233 MB).
+# Heap cap sized for ~100,000 bound keys (live heap ~80 MB there; bench:bridge peak RSS 233–242 MB).
 # Without a cap V8 lets the heap grow to several times the live set. The live heap grows about in
 # proportion to the bound keys; give V8 about twice it (e.g. 384 for 200,000 keys).
 ENV NODE_OPTIONS=--max-old-space-size=192
