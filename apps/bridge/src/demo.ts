@@ -1,3 +1,4 @@
+import './gc-tuning';
 import 'reflect-metadata';
 import { runDemo } from './demo-runner';
 
