@@ -25,6 +25,7 @@ export class PostgresChangeListener {
   private retryTimer: NodeJS.Timeout | undefined;
   private failures = 0;
   private everListened = false;
+  private up = false;
 
   constructor(
     private readonly config: ClientConfig,
@@ -37,7 +38,7 @@ export class PostgresChangeListener {
 
   /** Whether the LISTEN connection is up. */
   get listening(): boolean {
-    return this.client !== undefined && this.everListened && this.failures === 0;
+    return this.up;
   }
 
   start(): void {
@@ -46,6 +47,7 @@ export class PostgresChangeListener {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.up = false;
     clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = undefined;
@@ -73,6 +75,7 @@ export class PostgresChangeListener {
     if (this.client !== client) return;
     const recovered = this.everListened;
     this.everListened = true;
+    this.up = true;
     this.failures = 0;
     if (recovered) {
       this.logger?.info('Listening for rule changes again');
@@ -83,6 +86,7 @@ export class PostgresChangeListener {
   private lost(client: Client, error?: unknown): void {
     if (this.client !== client) return;
     this.client = undefined;
+    this.up = false;
     client.end().catch(() => undefined);
     if (this.stopped) return;
     const delay = Math.min(MAX_RETRY_MS, 500 * 2 ** this.failures);

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { PrivacyRule, PrivacyRuleInput } from '@app/privacy';
 import { Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import { canonicalJson } from './canonical-json';
 import {
   postgresConnectionSettings,
   type PostgresConnectionSettings,
@@ -14,10 +13,10 @@ import {
   RULES_CHANGED_CHANNEL,
 } from './postgres-change-listener';
 import { runPostgresMigrations } from './postgres-migrations';
+import { planRuleSetReplacement } from './rule-set-replacement';
 import { scrubSecret } from './redact-database-url';
 import {
   contentOf,
-  contentOfRule,
   describeError,
   isWellFormedSecret,
   mergeChanges,
@@ -177,31 +176,14 @@ export class PostgresRulesStore implements RulesStore {
 
   replaceAll(inputs: PrivacyRuleInput[]): Promise<PrivacyRule[]> {
     return this.write(async (tx) => {
-      const contents = inputs.map(contentOf);
-      const wanted = new Set(contents.map((c) => c.name));
-      const existingByName = new Map((await this.readAll(tx)).map((rule) => [rule.name, rule]));
-      let changed = false;
-      for (const rule of existingByName.values()) {
-        if (wanted.has(rule.name)) continue;
-        await tx.query('DELETE FROM rules WHERE id = $1', [rule.id]);
-        changed = true;
-      }
+      const { deleted, writes } = planRuleSetReplacement(await this.readAll(tx), inputs);
+      for (const rule of deleted) await tx.query('DELETE FROM rules WHERE id = $1', [rule.id]);
       const now = new Date().toISOString();
-      const seen = new Set<string>();
-      for (const content of contents) {
-        // A duplicate name in the input fails the whole transaction, like the UNIQUE index would.
-        if (seen.has(content.name)) throw new RuleNameTakenError(content.name);
-        seen.add(content.name);
-        const existing = existingByName.get(content.name);
-        if (!existing) {
-          await this.insert(tx, content, now);
-          changed = true;
-        } else if (canonicalJson(contentOfRule(existing)) !== canonicalJson(content)) {
-          await this.update(tx, existing, content, now);
-          changed = true;
-        }
+      for (const { content, existing } of writes) {
+        if (existing) await this.update(tx, existing, content, now);
+        else await this.insert(tx, content, now);
       }
-      return { result: await this.readAll(tx), changed };
+      return { result: await this.readAll(tx), changed: deleted.length + writes.length > 0 };
     });
   }
 

@@ -4,10 +4,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PrivacyRule, PrivacyRuleInput } from '@app/privacy';
 import type { Logger } from 'pino';
-import { canonicalJson } from './canonical-json';
 import {
   contentOf,
-  contentOfRule,
   describeError,
   isWellFormedSecret,
   mergeChanges,
@@ -25,6 +23,7 @@ import {
   RulesStoreError,
   RuleVersionMismatchError,
 } from './rules-store-errors';
+import { planRuleSetReplacement } from './rule-set-replacement';
 import { runSqliteMigrations } from './sqlite-migrations';
 
 /**
@@ -116,31 +115,15 @@ export class SqliteRulesStore implements RulesStore {
 
   replaceAll(inputs: PrivacyRuleInput[]): Promise<PrivacyRule[]> {
     return this.write(() => {
-      const contents = inputs.map(contentOf);
-      const wanted = new Set(contents.map((c) => c.name));
-      const existingByName = new Map(this.readAll().map((rule) => [rule.name, rule]));
-      let changed = false;
-      for (const rule of existingByName.values()) {
-        if (wanted.has(rule.name)) continue;
-        this.db.prepare('DELETE FROM rules WHERE id = ?').run(rule.id);
-        changed = true;
-      }
+      const { deleted, writes } = planRuleSetReplacement(this.readAll(), inputs);
+      const remove = this.db.prepare('DELETE FROM rules WHERE id = ?');
+      for (const rule of deleted) remove.run(rule.id);
       const now = new Date().toISOString();
-      const seen = new Set<string>();
-      for (const content of contents) {
-        // A duplicate name in the input fails the whole transaction, like the UNIQUE index would.
-        if (seen.has(content.name)) throw new RuleNameTakenError(content.name);
-        seen.add(content.name);
-        const existing = existingByName.get(content.name);
-        if (!existing) {
-          this.insert(content, now);
-          changed = true;
-        } else if (canonicalJson(contentOfRule(existing)) !== canonicalJson(content)) {
-          this.update(existing, content, now);
-          changed = true;
-        }
+      for (const { content, existing } of writes) {
+        if (existing) this.update(existing, content, now);
+        else this.insert(content, now);
       }
-      return { result: this.readAll(), changed };
+      return { result: this.readAll(), changed: deleted.length + writes.length > 0 };
     });
   }
 
