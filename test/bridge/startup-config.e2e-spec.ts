@@ -24,4 +24,29 @@ describe('bridge start-up with a bad environment', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stdout).toBe('');
   });
+
+  it('refuses several replicas on SQLite rules or a shared literal client id', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'apps/bridge/src/main.ts'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        PLACEOS_URL: 'http://127.0.0.1:1',
+        PLACEOS_API_KEY: 'abcdef0123456789.key',
+        MQTT_URL: 'mqtt://127.0.0.1:1',
+        MQTT_CLIENT_ID: 'placeos-bridge',
+        SHARD_COUNT: '3',
+        SHARD_INDEX: '1',
+        RULES_DB: 'sqlite:/tmp/never-created/rules.db',
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration (2 problems)');
+    expect(result.stderr).toContain(
+      'RULES_DB is SQLite (sqlite:/tmp/never-created/rules.db) but SHARD_COUNT is 3',
+    );
+    expect(result.stderr).toContain('MQTT_CLIENT_ID is the same on every replica');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -19,7 +19,7 @@ function problems(env: NodeJS.ProcessEnv): string[] {
     if (error instanceof ConfigError) return error.problems;
     throw error;
   }
-  throw new Error('expected a ConfigError');
+  return [];
 }
 
 function tempFile(name: string, content: string): string {
@@ -106,6 +106,7 @@ describe('loadBridgeConfig', () => {
       MQTT_QOS: '0',
       SHARD_INDEX: '2',
       SHARD_COUNT: '3',
+      RULES_DB: 'postgres://bridge@db.example.com/bridge',
     });
     expect(config.brokers[0].retain).toBe(false);
     expect(config.brokers[0].qos).toBe(0);
@@ -138,10 +139,50 @@ describe('loadBridgeConfig', () => {
     });
   });
 
-  it('checks cross-field rules', () => {
-    expect(problems({ ...VALID, SHARD_INDEX: '3', SHARD_COUNT: '3' })).toEqual([
-      'SHARD_INDEX (3) must be less than SHARD_COUNT (3)',
+  it('refuses replicas that would keep their own SQLite rules, naming both variables', () => {
+    const list = problems({ ...VALID, SHARD_COUNT: '3', RULES_DB: 'sqlite:/data/rules.db' });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toContain('RULES_DB is SQLite (sqlite:/data/rules.db) but SHARD_COUNT is 3');
+    expect(problems({ ...VALID, SHARD_COUNT: '2' })[0]).toContain(
+      'RULES_DB is SQLite (the default) but SHARD_COUNT is 2',
+    );
+    expect(problems({ ...VALID, SHARD_COUNT: '1', RULES_DB: 'sqlite:/data/rules.db' })).toEqual([]);
+    expect(
+      problems({ ...VALID, SHARD_COUNT: '3', RULES_DB: 'postgres://u@db.example.com/bridge' }),
+    ).toEqual([]);
+  });
+
+  it('refuses a literal client id shared by every replica; placeholders make ids unique', () => {
+    const shared = { ...VALID, SHARD_COUNT: '3', RULES_DB: 'postgres://u@db.example.com/b' };
+    expect(problems({ ...shared, MQTT_CLIENT_ID: 'placeos-bridge' })).toEqual([
+      'MQTT_CLIENT_ID is the same on every replica but SHARD_COUNT is 3: a broker drops one session when another connects with its id. Add {instance} or {shard} to it',
     ]);
+    const config = loadBridgeConfig({
+      ...shared,
+      SHARD_INDEX: '2',
+      MQTT_CLIENT_ID: 'bridge-{shard}',
+    });
+    expect(config.brokers[0].clientId).toBe('bridge-2');
+    expect(problems({ ...shared, MQTT_CLIENT_ID: 'bridge-{instance}' })).toEqual([]);
+    const file = tempFile(
+      'brokers.json',
+      JSON.stringify([
+        { id: 'literal', url: 'mqtt://a.example.com', clientId: 'same-everywhere' },
+        { id: 'unique', url: 'mqtt://b.example.com', clientId: 'x-{shard}' },
+        { id: 'implicit', url: 'mqtt://c.example.com' },
+      ]),
+    );
+    expect(problems({ ...shared, MQTT_URL: undefined, BROKERS_FILE: file })).toEqual([
+      'BROKERS_FILE broker "literal" clientId is the same on every replica but SHARD_COUNT is 3: a broker drops one session when another connects with its id. Add {instance} or {shard} to it',
+    ]);
+    // One replica may use any literal id.
+    expect(problems({ ...VALID, MQTT_CLIENT_ID: 'placeos-bridge' })).toEqual([]);
+  });
+
+  it('checks cross-field rules', () => {
+    expect(
+      problems({ ...VALID, SHARD_INDEX: '3', SHARD_COUNT: '3', RULES_DB: 'postgres://h/db' }),
+    ).toEqual(['SHARD_INDEX (3) must be less than SHARD_COUNT (3)']);
     expect(problems({ ...VALID, PLACEOS_HIERARCHY: 'org building org' })).toEqual([
       'PLACEOS_HIERARCHY must not repeat a tag',
     ]);

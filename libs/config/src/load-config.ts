@@ -57,12 +57,41 @@ function crossFieldProblems(env: Environment): string[] {
   if (Number.isInteger(count) && Number.isInteger(index) && index >= count) {
     problems.push(`SHARD_INDEX (${index}) must be less than SHARD_COUNT (${count})`);
   }
+  if (Number.isInteger(count) && count > 1) problems.push(...replicaProblems(env, count));
   if ((env.MQTT_CERT_FILE === undefined) !== (env.MQTT_KEY_FILE === undefined)) {
     problems.push(
       'MQTT_CERT_FILE and MQTT_KEY_FILE must be set together (client certificate and its key)',
     );
   }
   return problems;
+}
+
+/** Replicas must share their rules and must not share an MQTT client id. */
+function replicaProblems(env: Environment, count: number): string[] {
+  const problems: string[] = [];
+  if (rulesDb(env.RULES_DB).kind === 'sqlite') {
+    problems.push(
+      `RULES_DB is SQLite (${env.RULES_DB ?? 'the default'}) but SHARD_COUNT is ${count}: ` +
+        'each replica would keep its own rules, and one would publish what another hides. ' +
+        'Use RULES_DB=postgres://… shared by every replica, or SHARD_COUNT=1',
+    );
+  }
+  if (env.MQTT_CLIENT_ID !== undefined && !hasReplicaPlaceholder(env.MQTT_CLIENT_ID)) {
+    problems.push(sharedClientIdProblem('MQTT_CLIENT_ID', count));
+  }
+  return problems;
+}
+
+/** A client id every replica would share: brokers disconnect one session when another takes the id. */
+function hasReplicaPlaceholder(clientId: string): boolean {
+  return clientId.includes('{instance}') || clientId.includes('{shard}');
+}
+
+function sharedClientIdProblem(where: string, count: number): string {
+  return (
+    `${where} is the same on every replica but SHARD_COUNT is ${count}: ` +
+    'a broker drops one session when another connects with its id. Add {instance} or {shard} to it'
+  );
 }
 
 function parseProtocolVersion(value: unknown): 'auto' | 5 | 4 {
@@ -136,6 +165,12 @@ export function loadBridgeConfig(raw: NodeJS.ProcessEnv): BridgeConfig {
     const result = readBrokersFile(env.BROKERS_FILE, raw);
     fileEntries = result.entries;
     problems.push(...result.problems);
+    const count = env.SHARD_COUNT ?? 1;
+    for (const entry of fileEntries) {
+      if (count > 1 && entry.clientId !== undefined && !hasReplicaPlaceholder(entry.clientId)) {
+        problems.push(sharedClientIdProblem(`BROKERS_FILE broker "${entry.id}" clientId`, count));
+      }
+    }
   }
   if (env.MQTT_URL !== undefined && fileEntries.some((e) => e.id === DEFAULT_BROKER_ID)) {
     problems.push(`BROKERS_FILE: broker id "${DEFAULT_BROKER_ID}" is taken by MQTT_URL`);
