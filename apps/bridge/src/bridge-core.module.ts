@@ -3,7 +3,7 @@ import { type BridgeConfig } from '@app/config';
 import { READINESS_PROBES, type ReadinessProbe } from '@app/health';
 import { BrokerConnection } from '@app/mqtt-publisher';
 import { BridgeMetrics } from '@app/observability';
-import { PlaceOsClient } from '@app/placeos-client';
+import { PlaceOsClient, shardOf } from '@app/placeos-client';
 import {
   BRIDGE_PIPELINE,
   BridgePipeline,
@@ -107,6 +107,7 @@ export class BridgeCoreModule {
               metrics,
               logger: pipelineLogger,
               topology: () => client.topology,
+              ownsMetadata: metadataOwnership(config.shard),
             });
           },
         },
@@ -133,12 +134,14 @@ export class BridgeCoreModule {
         },
         {
           provide: READINESS_PROBES,
-          inject: [PLACEOS_CLIENT, BROKER_CONNECTIONS, RULES_STORE],
+          inject: [PLACEOS_CLIENT, BROKER_CONNECTIONS, RULES_STORE, BridgeLifecycle],
           useFactory: (
             client: PlaceOsClient,
             connections: Connections,
             store: RulesStore,
-          ): ReadinessProbe[] => readinessProbes(client, connections, store),
+            lifecycle: BridgeLifecycle,
+          ): ReadinessProbe[] =>
+            readinessProbes(client, connections, store, () => lifecycle.shuttingDown),
         },
       ],
       exports: [
@@ -151,4 +154,10 @@ export class BridgeCoreModule {
       ],
     };
   }
+}
+
+/** Replicas split metadata topics by a stable hash of the topic; one replica publishes all. */
+function metadataOwnership(shard: BridgeConfig['shard']): ((topic: string) => boolean) | undefined {
+  if (shard.count === 1) return undefined;
+  return (topic) => shardOf(topic, shard.count) === shard.index;
 }

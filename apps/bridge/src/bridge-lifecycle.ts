@@ -16,14 +16,17 @@ import { BROKER_CONNECTIONS, PLACEOS_CLIENT } from './bridge-tokens';
 
 /**
  * Starts and stops the bridge's moving parts in the right order. Start: rules in effect before
- * any event, then brokers (each re-publishes current state on every connect). Stop: Nest has
- * already closed the PlaceOS transport (no more events); flush each broker, publish `offline`,
- * disconnect, close the store.
+ * any event, then brokers (each re-publishes current state on every connect). Stop (see
+ * `RunningBridge.close`): readiness turns 503, the PlaceOS transport stops (no more events),
+ * then each broker is flushed within the grace, gets `offline` and is disconnected; the store
+ * closes last.
  */
 @Injectable()
 export class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private watcher: RulesWatcher | undefined;
   private readonly logger: Logger;
+  private stopping = false;
+  private flushing: Promise<void> | undefined;
 
   constructor(
     @Inject(BRIDGE_PIPELINE) private readonly pipeline: BridgePipeline,
@@ -66,18 +69,56 @@ export class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShu
     return this.watcher?.reload() ?? Promise.resolve();
   }
 
+  /** True from the moment shutdown begins: readiness answers 503 from then on. */
+  get shuttingDown(): boolean {
+    return this.stopping;
+  }
+
+  /** Shutdown's first step: stop looking ready, so Kubernetes takes the pod out of the Service. */
+  beginShutdown(): void {
+    this.stopping = true;
+  }
+
+  /**
+   * Delivers what each broker still has queued (bounded by SHUTDOWN_TIMEOUT_MS), publishes
+   * `offline` and disconnects. Brokers flush in parallel, so one slow broker costs the others
+   * nothing. Safe to call again: later calls wait for the first.
+   */
+  flushBrokers(): Promise<void> {
+    this.flushing ??= this.flushAll();
+    return this.flushing;
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     this.watcher?.stop();
-    const timeout = this.config.shutdownTimeoutMs;
-    await Promise.all(
-      [...this.connections.values()].map((connection) =>
-        connection.close(timeout).catch((error: unknown) => {
-          this.logger.warn({ err: error, broker: connection.id }, 'broker did not close cleanly');
-        }),
-      ),
-    );
+    await this.flushBrokers();
     await this.store.close().catch(() => undefined);
     this.logger.info('bridge stopped');
+  }
+
+  private async flushAll(): Promise<void> {
+    const timeout = this.config.shutdownTimeoutMs;
+    await Promise.all(
+      [...this.connections.values()].map(async (connection) => {
+        const queued = connection.status().queued;
+        try {
+          await connection.close(timeout);
+        } catch (error) {
+          this.logger.warn({ err: error, broker: connection.id }, 'broker did not close cleanly');
+          return;
+        }
+        const left = connection.status().queued;
+        if (left > 0) {
+          this.logger.warn(
+            { broker: connection.id, queued, undelivered: left, graceMs: timeout },
+            'shutdown grace ran out before every queued message reached the broker',
+          );
+        } else {
+          this.logger.info({ broker: connection.id, flushed: queued }, 'broker flushed');
+        }
+      }),
+    );
   }
 
   private collectGauges(): void {

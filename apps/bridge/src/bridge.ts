@@ -41,12 +41,10 @@ export async function startBridge(
   useAdminApiBodyParser(app);
   setupAdminApiDocs(app);
   const client = app.get<PlaceOsClient>(PLACEOS_CLIENT);
-  app.connectMicroservice(
-    {
-      strategy: new PlaceOsTransport(client, { logger: logger.child({ component: 'transport' }) }),
-    },
-    { inheritAppConfig: true },
-  );
+  const transport = new PlaceOsTransport(client, {
+    logger: logger.child({ component: 'transport' }),
+  });
+  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
   // Rules and broker connections first (bootstrap hooks), then events, then HTTP.
   await app.init();
   await app.startAllMicroservices();
@@ -55,12 +53,20 @@ export async function startBridge(
   logger.info({ config: describeConfig(config), url }, 'bridge started');
   const lifecycle = app.get(BridgeLifecycle);
   let closing: Promise<void> | undefined;
+  // Graceful shutdown in the order Kubernetes needs: stop looking ready, stop ingesting, deliver
+  // what is queued (HTTP still answers 503 meanwhile), say `offline`, then close everything.
+  const shutdown = async (): Promise<void> => {
+    lifecycle.beginShutdown();
+    await transport.close();
+    await lifecycle.flushBrokers();
+    await app.close();
+  };
   return {
     app,
     url,
     logger,
     instanceId: config.instanceId,
     reloadRules: () => lifecycle.reloadRules(),
-    close: () => (closing ??= app.close()),
+    close: () => (closing ??= shutdown()),
   };
 }

@@ -3,13 +3,24 @@ import type { BrokerConnection } from '@app/mqtt-publisher';
 import type { PlaceOsClient } from '@app/placeos-client';
 import type { RulesStore } from '@app/rules-store';
 
-/** Readiness: PlaceOS connected and first sync done, every broker connected, rules store usable. */
+/**
+ * Readiness: not shutting down, PlaceOS connected and first sync done, every broker connected,
+ * rules store usable.
+ */
 export function readinessProbes(
   client: PlaceOsClient,
   connections: ReadonlyMap<string, BrokerConnection>,
   store: RulesStore,
+  shuttingDown: () => boolean,
 ): ReadinessProbe[] {
   return [
+    {
+      name: 'lifecycle',
+      check: () => {
+        const stopping = shuttingDown();
+        return { up: !stopping, details: { state: stopping ? 'shutting down' : 'running' } };
+      },
+    },
     {
       name: 'placeos',
       check: () => {

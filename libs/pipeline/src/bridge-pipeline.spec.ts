@@ -92,7 +92,7 @@ function recordingConnection(id: string, sent: Sent[]): DeliveryConnection {
   };
 }
 
-function harness(initial = topology()) {
+function harness(initial = topology(), ownsMetadata?: (topic: string) => boolean) {
   let current = initial;
   const sent: Sent[] = [];
   const targets: BrokerTarget[] = [
@@ -113,6 +113,7 @@ function harness(initial = topology()) {
     metrics,
     logger,
     topology: () => current,
+    ownsMetadata,
     now: () => 5000,
   });
   const run = (batch: ReturnType<BridgePipeline['onStateChange']>) =>
@@ -243,6 +244,62 @@ describe('BridgePipeline', () => {
       topic: 'placeos/org-1/metadata/bld-1',
       payload: null,
     });
+  });
+
+  it('replicas split metadata by topic: together they publish what one does, each topic once', () => {
+    const owner = (topic: string) => topic.endsWith('/org-1') || topic.endsWith('/sys-1');
+    const single = harness(Topology.empty());
+    const mine = harness(Topology.empty(), owner);
+    const theirs = harness(Topology.empty(), (topic) => !owner(topic));
+    for (const h of [single, mine, theirs]) h.move(topology());
+    const topics = (h: typeof single) => h.sent.map((s) => `${s.broker} ${s.topic}`).sort();
+    expect(topics(mine)).toEqual([
+      'a placeos/org-1/metadata/org-1',
+      'a placeos/org-1/metadata/sys-1',
+      'b tenant/placeos/org-1/metadata/org-1',
+      'b tenant/placeos/org-1/metadata/sys-1',
+    ]);
+    expect([...topics(mine), ...topics(theirs)].sort()).toEqual(topics(single));
+    // Only the owner clears a model that no system uses any more; the others stay silent.
+    for (const h of [mine, theirs]) h.sent.length = 0;
+    for (const h of [mine, theirs]) h.move(topology({ zones: ['org-1'] }));
+    expect(mine.sent).toEqual([]);
+    expect(theirs.sent.filter((s) => s.broker === 'a')).toEqual([
+      { broker: 'a', topic: 'placeos/org-1/metadata/bld-1', payload: null },
+    ]);
+  });
+
+  it("stamps metadata with the model's updated_at, so an unchanged model republishes the same bytes", () => {
+    const stamped = new Topology(
+      new Map([
+        [
+          'sys-1',
+          {
+            id: 'sys-1',
+            name: 'Room',
+            zones: ['org-1'],
+            modules: [],
+            version: 1,
+            updatedAt: 1,
+            raw: raw('sys-1', { updated_at: 1_700_000_123 }),
+          },
+        ],
+      ]),
+      new Map([
+        ['org-1', { id: 'org-1', name: 'Org', tags: ['org'], updatedAt: 1, raw: raw('org-1') }],
+      ]),
+      new Map(),
+      new Map(),
+    );
+    const { sent, move } = harness(Topology.empty());
+    move(stamped);
+    expect(sent.find((s) => s.topic === 'placeos/org-1/metadata/sys-1')?.payload).toBe(
+      '{"time":1700000123000,"value":{"id":"sys-1","updated_at":1700000123}}',
+    );
+    // Without updated_at: when the bridge first saw the model (the harness clock says 5000).
+    expect(sent.find((s) => s.topic === 'placeos/org-1/metadata/org-1')?.payload).toBe(
+      '{"time":5000,"value":{"id":"org-1"}}',
+    );
   });
 
   it('new rules re-publish only what they change, per broker secret, and a drop clears', async () => {

@@ -43,8 +43,13 @@ export interface BridgePipelineParts {
   sink: DeliverySink;
   metrics: BridgeMetrics;
   logger: Logger;
-  /** The current topology (the PlaceOS client's). */
+  /** The current topology (the PlaceOS client's): the whole portfolio, even when sharded. */
   topology: () => Topology;
+  /**
+   * Whether this replica publishes (and clears) a metadata topic. Replicas split metadata by a
+   * stable hash of the topic, so each is published by exactly one of them. Default: all.
+   */
+  ownsMetadata?: (topic: string) => boolean;
   now?: () => number;
 }
 
@@ -64,10 +69,12 @@ export class BridgePipeline {
   private lastInvalidJsonLog = 0;
   private lastEventErrorLog = 0;
   private readonly now: () => number;
+  private readonly ownsMetadata: (topic: string) => boolean;
 
   constructor(private readonly parts: BridgePipelineParts) {
     this.projection = new StateProjection(parts.mapper, parts.store);
     this.now = parts.now ?? Date.now;
+    this.ownsMetadata = parts.ownsMetadata ?? (() => true);
   }
 
   get planner(): DeliveryPlanner {
@@ -97,7 +104,8 @@ export class BridgePipeline {
   /**
    * A topology change: clear every retained topic that no longer exists (rename, re-order,
    * re-zone, removal), publish stored values at the topics that appeared, and publish or clear
-   * metadata for models that changed, appeared or went away.
+   * metadata for models that changed, appeared or went away. The topology is the whole
+   * portfolio, so a metadata topic is cleared only when no system anywhere uses its model.
    */
   onTopologyUpdate(update: TopologyUpdate): OutgoingBatch {
     const { mapper, store } = this.parts;
@@ -113,16 +121,17 @@ export class BridgePipeline {
       if (message) messages.push(message);
     }
     const metaBefore = mapper.metadata(update.previous);
+    const metaAfter = mapper.metadata(update.current);
     const now = this.now();
-    for (const [topic, entry] of mapper.metadata(update.current)) {
+    for (const [topic, entry] of metaAfter) {
+      if (!this.ownsMetadata(topic)) continue;
       const { time, changed } = this.metadataClock.observe(topic, entry.model, now);
       if (changed || !metaBefore.has(topic)) {
         messages.push({ kind: 'metadata', topic, value: entry.model, time });
       }
     }
-    const metaAfter = mapper.metadata(update.current);
     for (const topic of metaBefore.keys()) {
-      if (metaAfter.has(topic)) continue;
+      if (metaAfter.has(topic) || !this.ownsMetadata(topic)) continue;
       this.metadataClock.forget(topic);
       messages.push({ kind: 'clear', topic });
     }
@@ -152,6 +161,7 @@ export class BridgePipeline {
     const topology = this.parts.topology();
     const now = this.now();
     for (const entry of this.parts.mapper.metadata(topology).values()) {
+      if (!this.ownsMetadata(entry.topic)) continue;
       const { time } = this.metadataClock.observe(entry.topic, entry.model, now);
       yield { kind: 'metadata', topic: entry.topic, value: entry.model, time };
     }

@@ -1,8 +1,11 @@
 import type { JsonObject } from '@app/placeos-client';
 
 /**
- * Remembers, per metadata topic, the model text last published and when the bridge first saw
- * it, so a metadata message's `time` is when the bridge learned of that version of the model.
+ * Remembers, per metadata topic, the model text last published and its time. The time is the
+ * model's own `updated_at` (PlaceOS epoch seconds) when it has one: every replica and every
+ * restart then publishes the same bytes for an unchanged model, so a retained metadata `time`
+ * moves only when the model changed. A model without `updated_at` gets the time the bridge
+ * first saw that version of it.
  */
 export class MetadataClock {
   private readonly seen = new Map<string, { text: string; time: number }>();
@@ -12,11 +15,20 @@ export class MetadataClock {
     const text = JSON.stringify(model);
     const previous = this.seen.get(topic);
     if (previous && previous.text === text) return { time: previous.time, changed: false };
-    this.seen.set(topic, { text, time: now });
-    return { time: now, changed: true };
+    const time = updatedAtMs(model) ?? now;
+    this.seen.set(topic, { text, time });
+    return { time, changed: true };
   }
 
   forget(topic: string): void {
     this.seen.delete(topic);
   }
+}
+
+function updatedAtMs(model: JsonObject): number | undefined {
+  const updatedAt = model.updated_at;
+  if (typeof updatedAt !== 'number' || !Number.isFinite(updatedAt) || updatedAt <= 0) {
+    return undefined;
+  }
+  return Math.round(updatedAt * 1000);
 }

@@ -246,26 +246,47 @@ describe('PlaceOsClient discovery scope', () => {
     }
   });
 
-  it('shards 0/2 and 1/2 cover every system exactly once, keeping only what they use', async () => {
-    const [a, b] = await Promise.all([
-      discovered({ shard: { index: 0, count: 2 } }),
-      discovered({ shard: { index: 1, count: 2 } }),
-    ]);
-    const idsA = [...a.current.systems.keys()];
-    const idsB = [...b.current.systems.keys()];
-    expect(idsA.length).toBeGreaterThan(0);
-    expect(idsB.length).toBeGreaterThan(0);
-    expect(idsA.filter((id) => idsB.includes(id))).toEqual([]);
-    expect([...idsA, ...idsB].sort()).toEqual(
-      sim.world
+  it('shards 0/2 and 1/2 both see the whole portfolio and bind every key exactly once between them', async () => {
+    const shards = [0, 1].map(
+      (index) =>
+        new PlaceOsClient(
+          simClientOptions(sim, capturingLogger('warn').logger, { shard: { index, count: 2 } }),
+        ),
+    );
+    const collectors = shards.map((c) => new ChangeCollector(c));
+    try {
+      await Promise.all(shards.map((c) => c.start()));
+      expect(await Promise.all(shards.map((c) => c.whenSynced(20_000)))).toEqual([true, true]);
+      const all = sim.world
         .systems()
         .map((s) => String(s.id))
-        .sort(),
-    );
-    expect(idsA.every((id) => shardOf(id, 2) === 0)).toBe(true);
-    const usedByA = new Set(idsA.flatMap((id) => a.current.systems.get(id)!.modules));
-    expect([...a.current.modules.keys()].every((m) => usedByA.has(m))).toBe(true);
-    expect(a.current.modules.size).toBeLessThan(sim.world.stats().modules);
+        .sort();
+      for (const client of shards) {
+        expect([...client.topology.systems.keys()].sort()).toEqual(all);
+        expect(client.topology.modules.size).toBe(sim.world.stats().modules);
+      }
+      const [a, b] = shards;
+      for (const [index, collector] of collectors.entries()) {
+        const expected = [...expectedState(sim, (id) => shardOf(id, 2) === index).keys()];
+        expect(expected.length).toBeGreaterThan(0);
+        // Bound is not yet drained: the last notifies may still be in the queue.
+        await waitFor(
+          () => expected.every((key) => collector.latest.has(key)),
+          `shard ${index}'s keys`,
+        );
+      }
+      const systemsA = new Set(collectors[0].all.map((c) => c.systemId));
+      const systemsB = new Set(collectors[1].all.map((c) => c.systemId));
+      expect(systemsA.size).toBeGreaterThan(0);
+      expect(systemsB.size).toBeGreaterThan(0);
+      expect([...systemsA].every((id) => shardOf(id, 2) === 0 && a.bindsSystem(id))).toBe(true);
+      expect([...systemsB].every((id) => shardOf(id, 2) === 1 && !a.bindsSystem(id))).toBe(true);
+      expect(a.status().boundKeys + b.status().boundKeys).toBe(expectedState(sim).size);
+      expect(a.status().systems + b.status().systems).toBe(all.length);
+    } finally {
+      await Promise.all(shards.map((c) => c.stop()));
+      await Promise.all(collectors.map((c) => c.stop()));
+    }
   });
 
   it('keeps only systems in one of the configured zones', async () => {

@@ -7,6 +7,7 @@ import type { TopologyUpdate } from '../model/topology-change';
 import { CoalescingQueue } from '../queue/coalescing-queue';
 import { PlaceOsNotFoundError, RestClient } from '../rest/rest-client';
 import { discoverTopology } from '../topology/discovery';
+import { shardOf } from '../topology/shard';
 import { diffTopology } from '../topology/topology-diff';
 import { type BackoffOptions, backoffDelay, sleep } from '../util/backoff';
 import { RateLimitedLog } from '../util/rate-limited-log';
@@ -25,6 +26,10 @@ const SWEEP_INTERVAL_MS = 250;
  * Watches every status key of every module in scope over the PlaceOS API: discovers the models
  * over REST, binds all keys on one control WebSocket, re-polls keys and topology, and feeds
  * every change into `changes` (latest value wins per key while a consumer is busy).
+ *
+ * With several shards the topology is still the whole portfolio (REST only, cheap), so that
+ * whoever owns a metadata topic knows every system that uses its model; only the systems of
+ * this shard are bound and have their keys read.
  */
 export class PlaceOsClient {
   /** State changes keyed `${systemId}|${moduleName}|${index}|${key}`; take leases, call done(). */
@@ -41,7 +46,7 @@ export class PlaceOsClient {
   private readonly abort = new AbortController();
   private readonly listeners = new Set<TopologyListener>();
   private current = Topology.empty();
-  /** Module id -> the systems (each once) where it holds slots in the current topology. */
+  /** Module id -> the bound systems (each once) where it holds slots in the current topology. */
   private systemsOfModule = new Map<string, string[]>();
   /**
    * Module id -> status keys seen in its state hash (kept: deleted keys stay bound). Arrays are
@@ -143,6 +148,12 @@ export class PlaceOsClient {
     return this.current;
   }
 
+  /** Whether this client binds the system's state (its shard's systems). */
+  bindsSystem(systemId: string): boolean {
+    const { index, count } = this.options.shard;
+    return count === 1 || shardOf(systemId, count) === index;
+  }
+
   /**
    * Registers a listener for topology updates; it is awaited before bindings move. The first
    * update (previous = empty) carries the initial discovery. Returns an unsubscribe function.
@@ -192,8 +203,8 @@ export class PlaceOsClient {
     const status: PlaceOsStatus = {
       connected: this.connection.connected,
       firstSyncDone: this.firstSyncDone,
-      systems: this.current.systems.size,
-      modules: this.current.modules.size,
+      systems: this.boundSystems(),
+      modules: this.systemsOfModule.size,
       boundKeys: this.bindings.bound,
       pendingBinds: this.bindings.pending,
       reconnects: this.connection.reconnects,
@@ -236,7 +247,7 @@ export class PlaceOsClient {
   private discover(): Promise<Topology> {
     return discoverTopology(
       this.rest,
-      { zones: this.options.zones, shard: this.options.shard },
+      { zones: this.options.zones },
       this.logger,
     );
   }
@@ -257,7 +268,7 @@ export class PlaceOsClient {
 
   /** Fetches keys of new modules now, all modules every keyPollMs, failed ones sooner. */
   private async keyLoop(): Promise<void> {
-    await this.fetchKeys([...this.current.modules.keys()]);
+    await this.fetchKeys([...this.systemsOfModule.keys()]);
     let lastFullPoll = Date.now();
     let failedRounds = 0;
     while (!this.stopped) {
@@ -269,7 +280,7 @@ export class PlaceOsClient {
       if (this.stopped) return;
       let modules: string[];
       if (Date.now() - lastFullPoll >= this.options.keyPollMs) {
-        modules = [...this.current.modules.keys()];
+        modules = [...this.systemsOfModule.keys()];
         lastFullPoll = Date.now();
       } else {
         modules = [...this.keysMissing];
@@ -366,6 +377,7 @@ export class PlaceOsClient {
     const systemsOfModule = new Map<string, string[]>();
     const wanted = new Map<string, { systemId: string; slot: ModuleSlot }>();
     for (const system of next.systems.values()) {
+      if (!this.bindsSystem(system.id)) continue;
       for (const slot of next.slots(system.id)) {
         wanted.set(slotKeyOf(system.id, slot.name, slot.index), { systemId: system.id, slot });
         const systems = systemsOfModule.get(slot.moduleId);
@@ -393,10 +405,10 @@ export class PlaceOsClient {
       else if (!this.keysMissing.has(slot.moduleId)) unknown.push(slot.moduleId);
     }
     for (const moduleId of [...this.moduleKeys.keys()]) {
-      if (!next.modules.has(moduleId)) this.moduleKeys.delete(moduleId);
+      if (!systemsOfModule.has(moduleId)) this.moduleKeys.delete(moduleId);
     }
     for (const moduleId of [...this.keysMissing]) {
-      if (!next.modules.has(moduleId)) this.keysMissing.delete(moduleId);
+      if (!systemsOfModule.has(moduleId)) this.keysMissing.delete(moduleId);
     }
     // The initial keys are fetched by the key loop; later additions right away.
     if (this.discovered && unknown.length > 0) {
@@ -465,8 +477,8 @@ export class PlaceOsClient {
     this.firstSyncDone = true;
     this.logger.info(
       {
-        systems: this.current.systems.size,
-        modules: this.current.modules.size,
+        systems: this.boundSystems(),
+        modules: this.systemsOfModule.size,
         keys: this.bindings.size,
       },
       'PlaceOS first sync done: every key bound',
@@ -474,8 +486,15 @@ export class PlaceOsClient {
     for (const waiter of [...this.syncWaiters]) waiter();
   }
 
+  private boundSystems(): number {
+    if (this.options.shard.count === 1) return this.current.systems.size;
+    let count = 0;
+    for (const id of this.current.systems.keys()) if (this.bindsSystem(id)) count++;
+    return count;
+  }
+
   private initialKeysRead(): boolean {
-    for (const moduleId of this.current.modules.keys()) {
+    for (const moduleId of this.systemsOfModule.keys()) {
       if (!this.moduleKeys.has(moduleId)) return false;
     }
     return true;

@@ -3,13 +3,14 @@ import type { PlaceDriver, PlaceModule, PlaceSystem, PlaceZone } from '../model/
 import { Topology } from '../model/topology';
 import { parseDriver, parseModule, parseSystem, parseZone } from '../rest/model-parsers';
 import type { RestClient } from '../rest/rest-client';
-import { shardOf } from './shard';
 
-/** Which systems this client is responsible for. */
+/**
+ * Which systems the bridge publishes. Not narrowed by shard: every replica reads the whole
+ * portfolio, because metadata owners must know every system that uses a model.
+ */
 export interface DiscoveryScope {
   /** Only systems in at least one of these zones; empty = every system. */
   zones: string[];
-  shard: { index: number; count: number };
 }
 
 /**
@@ -65,10 +66,6 @@ async function listSystems(
     );
     for (const listing of perZone) for (const [id, system] of listing) systems.set(id, system);
   }
-  const { index, count } = scope.shard;
-  if (count > 1) {
-    for (const id of [...systems.keys()]) if (shardOf(id, count) !== index) systems.delete(id);
-  }
   return systems;
 }
 
@@ -79,8 +76,7 @@ async function listModules(
   logger: Logger,
 ): Promise<Map<string, PlaceModule>> {
   if (scope.zones.length === 0) {
-    // Paging through every module costs total/pageSize requests, fewer than one per system
-    // even when sharded.
+    // Paging through every module costs total/pageSize requests, fewer than one per system.
     return listAllParsed(rest, '/modules', parseModule, logger);
   }
   // A zone subset: ask per system rather than page through every module of the installation.
