@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['{apps,libs,test}/**/*.{spec,e2e-spec}.ts'],
     environment: 'node',
     setupFiles: ['./test/setup.ts'],
+    globalSetup: ['./test/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,

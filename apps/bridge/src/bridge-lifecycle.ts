@@ -101,14 +101,16 @@ export class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShu
     const timeout = this.config.shutdownTimeoutMs;
     await Promise.all(
       [...this.connections.values()].map(async (connection) => {
-        const queued = connection.status().queued;
+        const before = connection.status();
+        const queued = before.queued + before.inFlight;
         try {
           await connection.close(timeout);
         } catch (error) {
           this.logger.warn({ err: error, broker: connection.id }, 'broker did not close cleanly');
           return;
         }
-        const left = connection.status().queued;
+        const after = connection.status();
+        const left = after.queued + after.inFlight;
         if (left > 0) {
           this.logger.warn(
             { broker: connection.id, queued, undelivered: left, graceMs: timeout },

@@ -36,6 +36,7 @@ export class TestBridgeView implements BridgeView {
         url: `mqtts://bridge-user:hunter2@${id}.example.com:8883`,
         connected: index === 0,
         queued: index,
+        inFlight: index * 2,
         published: 10 + index,
         refused: 0,
         reconnects: index,

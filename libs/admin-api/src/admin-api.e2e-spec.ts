@@ -624,6 +624,7 @@ describe('admin API rules', () => {
       url: 'mqtts://alpha.example.com:8883',
       connected: true,
       queued: 0,
+      inFlight: 0,
       published: 10,
       refused: 0,
       reconnects: 0,
@@ -631,6 +632,7 @@ describe('admin API rules', () => {
     expect(res.body.items[1]).toMatchObject({
       id: 'beta',
       connected: false,
+      inFlight: 2,
       lastError: 'connect ECONNREFUSED',
     });
     for (const secret of [...Object.values(TEST_BROKER_SECRETS), 'hunter2', 'bridge-user'])

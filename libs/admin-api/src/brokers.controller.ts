@@ -27,6 +27,7 @@ export function publicStatus(status: BrokerStatus): BrokerStatus {
     url: withoutCredentials(status.url),
     connected: status.connected,
     queued: status.queued,
+    inFlight: status.inFlight,
     published: status.published,
     refused: status.refused,
     reconnects: status.reconnects,

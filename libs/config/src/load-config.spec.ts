@@ -140,20 +140,46 @@ describe('loadBridgeConfig', () => {
   });
 
   it('refuses replicas that would keep their own SQLite rules, naming both variables', () => {
-    const list = problems({ ...VALID, SHARD_COUNT: '3', RULES_DB: 'sqlite:/data/rules.db' });
+    const list = problems({
+      ...VALID,
+      SHARD_COUNT: '3',
+      SHARD_INDEX: '1',
+      RULES_DB: 'sqlite:/data/rules.db',
+    });
     expect(list).toHaveLength(1);
     expect(list[0]).toContain('RULES_DB is SQLite (sqlite:/data/rules.db) but SHARD_COUNT is 3');
-    expect(problems({ ...VALID, SHARD_COUNT: '2' })[0]).toContain(
+    expect(problems({ ...VALID, SHARD_COUNT: '2', SHARD_INDEX: '0' })[0]).toContain(
       'RULES_DB is SQLite (the default) but SHARD_COUNT is 2',
     );
     expect(problems({ ...VALID, SHARD_COUNT: '1', RULES_DB: 'sqlite:/data/rules.db' })).toEqual([]);
     expect(
-      problems({ ...VALID, SHARD_COUNT: '3', RULES_DB: 'postgres://u@db.example.com/bridge' }),
+      problems({
+        ...VALID,
+        SHARD_COUNT: '3',
+        SHARD_INDEX: '2',
+        RULES_DB: 'postgres://u@db.example.com/bridge',
+      }),
     ).toEqual([]);
   });
 
+  it('refuses several shards without a SHARD_INDEX, e.g. an empty pod-index label', () => {
+    const replicas = { ...VALID, SHARD_COUNT: '3', RULES_DB: 'postgres://u@db.example.com/b' };
+    expect(problems({ ...replicas, SHARD_INDEX: '' })).toEqual([
+      'SHARD_INDEX is required when SHARD_COUNT is 3 (got an empty value); on Kubernetes it comes from the pod-index label (1.28 or later)',
+    ]);
+    expect(problems(replicas)[0]).toContain(
+      'SHARD_INDEX is required when SHARD_COUNT is 3 (got nothing)',
+    );
+    expect(problems({ ...replicas, SHARD_INDEX: '0' })).toEqual([]);
+  });
+
   it('refuses a literal client id shared by every replica; placeholders make ids unique', () => {
-    const shared = { ...VALID, SHARD_COUNT: '3', RULES_DB: 'postgres://u@db.example.com/b' };
+    const shared = {
+      ...VALID,
+      SHARD_COUNT: '3',
+      SHARD_INDEX: '0',
+      RULES_DB: 'postgres://u@db.example.com/b',
+    };
     expect(problems({ ...shared, MQTT_CLIENT_ID: 'placeos-bridge' })).toEqual([
       'MQTT_CLIENT_ID is the same on every replica but SHARD_COUNT is 3: a broker drops one session when another connects with its id. Add {instance} or {shard} to it',
     ]);

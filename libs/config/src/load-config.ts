@@ -157,6 +157,12 @@ function fromEntry(entry: BrokerEntry, instanceId: string, shardIndex: number): 
 export function loadBridgeConfig(raw: NodeJS.ProcessEnv): BridgeConfig {
   const env = plainToInstance(Environment, { ...raw }, { excludeExtraneousValues: false });
   const problems = [...problemsOf(env), ...crossFieldProblems(env)];
+  if ((env.SHARD_COUNT ?? 1) > 1 && (raw.SHARD_INDEX ?? '').trim() === '') {
+    // E.g. the pod-index label missing (Kubernetes < 1.28): every replica would be shard 0.
+    problems.push(
+      `SHARD_INDEX is required when SHARD_COUNT is ${env.SHARD_COUNT} (got ${raw.SHARD_INDEX === undefined ? 'nothing' : 'an empty value'}); on Kubernetes it comes from the pod-index label (1.28 or later)`,
+    );
+  }
 
   const instanceId = env.INSTANCE_ID ?? raw.POD_NAME ?? raw.HOSTNAME ?? hostname();
   const shardIndex = env.SHARD_INDEX ?? 0;

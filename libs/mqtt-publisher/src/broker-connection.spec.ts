@@ -1,9 +1,8 @@
-import { freePort, MqttRecorder, startTestBroker, type TestBroker } from '@app/testing';
+import { freePort, MqttRecorder, startTestBroker, TcpProxy, type TestBroker } from '@app/testing';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrokerConnection } from './broker-connection';
 import { eventually, silentLogger, testBrokerConfig } from './test-support/broker-config';
-import { TcpProxy } from './test-support/tcp-proxy';
 
 const STATUS = 'placeos/_bridge/replica-0/status';
 
@@ -68,6 +67,7 @@ describe('BrokerConnection against a real broker', () => {
       connected: true,
       published: 1,
       queued: 0,
+      inFlight: 0,
       protocolVersion: v5 ? 5 : 4,
     });
   });

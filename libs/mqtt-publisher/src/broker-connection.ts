@@ -218,6 +218,7 @@ export class BrokerConnection {
       url: this.displayUrl,
       connected: this.online,
       queued: this.outbox.size,
+      inFlight: this.inFlight.size,
       published: this.published,
       refused: this.refused,
       reconnects: this.reconnects,

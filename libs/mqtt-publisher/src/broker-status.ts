@@ -6,6 +6,8 @@ export interface BrokerStatus {
   connected: boolean;
   /** Topics waiting in the outbox (latest value per topic) for delivery. */
   queued: number;
+  /** Messages written to the broker and not yet acknowledged (QoS 1/2). */
+  inFlight: number;
   /** Messages the broker acknowledged (QoS 1/2) or that were written to the socket (QoS 0). */
   published: number;
   /** Messages refused by the broker's limits (topic too long, payload too large, outbox full). */

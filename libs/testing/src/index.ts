@@ -5,3 +5,4 @@ export { MqttRecorder } from './mqtt-recorder';
 export type { RecordedMessage } from './mqtt-recorder';
 export { findTestPostgres, testSchema, withTestClient } from './test-postgres';
 export type { TestPostgres } from './test-postgres';
+export { TcpProxy } from './tcp-proxy';

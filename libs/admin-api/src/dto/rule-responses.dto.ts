@@ -66,6 +66,8 @@ export class BrokerStatusDto {
   connected!: boolean;
   @ApiProperty({ description: 'Topics waiting for delivery.' })
   queued!: number;
+  @ApiProperty({ description: 'Messages written to the broker and not yet acknowledged.' })
+  inFlight!: number;
   @ApiProperty()
   published!: number;
   @ApiProperty({ description: "Messages refused by the broker's limits." })
