@@ -245,11 +245,7 @@ export class PlaceOsClient {
   }
 
   private discover(): Promise<Topology> {
-    return discoverTopology(
-      this.rest,
-      { zones: this.options.zones },
-      this.logger,
-    );
+    return discoverTopology(this.rest, { zones: this.options.zones }, this.logger);
   }
 
   private async topologyLoop(): Promise<void> {
