@@ -35,13 +35,17 @@ function numberVar(
 
 /**
  * Simulator options from `SIM_*` variables. `SIM_BUILDINGS` is buildings per region, `SIM_LEVELS`
- * levels per building, `SIM_ROOMS` rooms per level.
+ * levels per building, `SIM_ROOMS` rooms per level. `SIM_REDIS_URL` also mirrors the world into
+ * that Redis as PlaceOS does (status hashes, lookups, their channels).
  */
 export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
   const apiKey = env.SIM_API_KEY?.trim();
   if (apiKey !== undefined && apiKey !== '' && !/^[0-9a-f]{32}\.[A-Za-z0-9_-]+$/.test(apiKey)) {
     throw new SimEnvError('SIM_API_KEY must look like a PlaceOS key: <32 hex>.<url-safe base64>');
   }
+  const redisUrl = env.SIM_REDIS_URL?.trim() || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    throw new SimEnvError('SIM_REDIS_URL must be a redis:// or rediss:// URL');
   return {
     host: env.SIM_HOST?.trim() || '127.0.0.1',
     port: intVar(env, 'SIM_PORT', 0, 65535) ?? 8085,
@@ -54,5 +58,6 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOption
     changesPerSecond: numberVar(env, 'SIM_CHANGES_PER_SECOND', 0, 100000) ?? 2,
     apiKey: apiKey === '' ? undefined : apiKey,
     domain: env.SIM_DOMAIN?.trim().toLowerCase() || undefined,
+    redisUrl,
   };
 }

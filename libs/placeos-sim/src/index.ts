@@ -9,7 +9,10 @@
  * `POST /_sim/systems/:id/zones` ({zones}), `POST /_sim/zones` ({name,tags,parent_id?}),
  * `PATCH|POST /_sim/zones/:id` ({name?,tags?}), `DELETE /_sim/zones/:id`, `POST /_sim/sockets/drop`,
  * `POST /_sim/pause` ({paused}), `POST /_sim/faults` ({path_prefix,kind,times}), `POST /_sim/frames`
- * ({text}), `POST /_sim/tokens/expire`.
+ * ({text}), `POST /_sim/tokens/expire`, `GET /_sim/pressure` (frames queued per control socket) and
+ * `POST /_sim/pressure/reset`.
+ *
+ * With `redisUrl` the world is also mirrored into Redis as PlaceOS keeps it (see `RedisMirror`).
  */
 export { startSimulator, CONTROL_PATH } from './simulator';
 export type { Simulator, SimulatorOptions } from './simulator';
@@ -17,7 +20,14 @@ export { SimWorld } from './world/sim-world';
 export type { SimStats, WorldData } from './world/sim-world';
 export type { PortfolioOptions } from './world/portfolio-generator';
 export { generatePortfolio } from './world/portfolio-generator';
-export type { FaultKind, FaultSpec, WorldListener } from './world/world-listener';
+export type {
+  FaultKind,
+  FaultSpec,
+  SimPressure,
+  SocketPressure,
+  WorldListener,
+} from './world/world-listener';
+export { LOOKUP_CHANGE, RedisMirror, statusKey, systemKey } from './redis/redis-mirror';
 export type { SimPermissions } from './auth/sim-auth';
 export type { ModelJson } from './world/model-json';
 export { SimInputError, SimNotFoundError } from './world/sim-errors';

@@ -10,6 +10,7 @@ import { HttpExchange, sendError, sendJson } from './http/http-exchange';
 import { handleTokenRequest, TOKEN_PATH } from './http/oauth-route';
 import { API_BASE, PlaceOsRoutes } from './http/placeos-routes';
 import { SIM_PREFIX, SimControlRoutes } from './http/sim-control-routes';
+import { RedisMirror } from './redis/redis-mirror';
 import { generatePortfolio, PortfolioOptions } from './world/portfolio-generator';
 import { RandomStateChanger } from './world/random-state-changer';
 import { SeededRandom } from './world/seeded-random';
@@ -47,6 +48,12 @@ export interface SimulatorOptions {
    * password grant finds no user, as PlaceOS does (placeos-api.md §1.1). Unset: any Host.
    */
   domain?: string;
+  /**
+   * Also mirror the world into this Redis (`redis://[:password@]host:port[/db]`, `rediss://`) as
+   * PlaceOS does: `status/<mod>` hashes with PUBLISH `status/<mod>/<key>`, `system/<sys>` lookups
+   * with PUBLISH `lookup-change`. Keys have no namespace, so give each simulator its own Redis.
+   */
+  redisUrl?: string;
 }
 
 /** A running simulator. */
@@ -57,7 +64,7 @@ export interface Simulator {
   readonly user: { email: string; password: string };
   readonly oauthClient: { clientId: string; clientSecret: string };
   readonly world: SimWorld;
-  /** Closes sockets and the server. */
+  /** Closes sockets and the server (and waits until Redis has every change, with `redisUrl`). */
   close(): Promise<void>;
 }
 
@@ -104,6 +111,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   validateOptions(options);
   const seed = options.portfolio?.seed ?? options.seed ?? 1;
   const world = new SimWorld(generatePortfolio({ ...options.portfolio, seed }));
+  const mirror =
+    options.redisUrl === undefined ? undefined : new RedisMirror(world, options.redisUrl);
+  try {
+    await mirror?.start();
+  } catch (error) {
+    await mirror?.close();
+    throw error;
+  }
   const auth = new SimAuth({
     apiKey: options.apiKey,
     apiKeyPermissions: options.apiKeyPermissions,
@@ -138,6 +153,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     expireAccessTokens: () => auth.expireAll(),
     socketCount: () => control.socketCount(),
     bindingCount: () => control.bindingCount(),
+    pressure: () => control.pressure(),
+    resetPressure: () => control.resetPressure(),
   });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -253,6 +270,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    control.close();
+    await mirror?.close();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -273,7 +294,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         for (const s of hung) s.destroy();
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => mirror?.close());
       return closed;
     },
   };

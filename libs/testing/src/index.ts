@@ -6,3 +6,4 @@ export type { RecordedMessage } from './mqtt-recorder';
 export { findTestPostgres, testSchema, withTestClient } from './test-postgres';
 export type { TestPostgres } from './test-postgres';
 export { TcpProxy } from './tcp-proxy';
+export { findRedisServer, startTestRedis, testRedisSkipReason, type TestRedis } from './test-redis';

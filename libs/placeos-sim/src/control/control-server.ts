@@ -4,9 +4,10 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { SimPrincipal } from '../auth/sim-auth';
 import { SeededRandom } from '../world/seeded-random';
 import { SimWorld } from '../world/sim-world';
-import { WorldListener } from '../world/world-listener';
+import { SimPressure, WorldListener } from '../world/world-listener';
 import { ControlRequest, parseControlRequest } from './control-request';
 import { ControlResponse, ERROR_CODE, encodeControlResponse, encodeMeta } from './control-response';
+import { ControlSession, PressurePeak, SlotGroup } from './control-session';
 
 /** Settings for the control socket server. */
 export interface ControlServerOptions {
@@ -15,32 +16,6 @@ export interface ControlServerOptions {
   pongIntervalMs: number;
   /** Chance that a bind's initial notify is sent before its success (PlaceOS does not order them). */
   notifyFirstProbability?: number;
-}
-
-/**
- * The bindings of one session to one `(sys, mod, index)` slot. Grouping by slot keeps a binding down to
- * one map entry (status name → bind id), so a session can hold millions of bindings.
- */
-interface SlotGroup {
-  readonly session: ControlSession;
-  readonly sys: string;
-  readonly mod: string;
-  readonly index: number;
-  readonly slotKey: string;
-  moduleId: string | undefined;
-  readonly bindings: Map<string, number>;
-}
-
-class ControlSession {
-  readonly groups = new Map<string, SlotGroup>();
-  constructor(
-    readonly socket: WebSocket,
-    readonly principal: SimPrincipal,
-  ) {}
-
-  send(text: string): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(text);
-  }
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
@@ -82,6 +57,7 @@ export class ControlServer implements WorldListener {
   private readonly random: SeededRandom;
   private readonly notifyFirstProbability: number;
   private readonly pongTimer: NodeJS.Timeout;
+  private readonly peak: PressurePeak = { notifies: 0, frames: 0 };
   private bindingTotal = 0;
 
   constructor(
@@ -107,6 +83,22 @@ export class ControlServer implements WorldListener {
   /** Number of live bindings across sessions. */
   bindingCount(): number {
     return this.bindingTotal;
+  }
+
+  /** Pending frames per open socket and the maxima since start or `resetPressure()`. */
+  pressure(): SimPressure {
+    return {
+      sockets: [...this.sessions].map((s) => s.pressure()),
+      maxPendingNotifies: this.peak.notifies,
+      maxPendingFrames: this.peak.frames,
+    };
+  }
+
+  /** Restarts every maximum from the current pending counts. */
+  resetPressure(): void {
+    this.peak.notifies = 0;
+    this.peak.frames = 0;
+    for (const s of this.sessions) s.resetPressure();
   }
 
   /** Closes every socket without a close frame; returns how many there were. */
@@ -163,7 +155,7 @@ export class ControlServer implements WorldListener {
   }
 
   private onConnection(ws: WebSocket, principal: SimPrincipal): void {
-    const session = new ControlSession(ws, principal);
+    const session = new ControlSession(ws, principal, this.peak);
     this.sessions.add(session);
     ws.on('error', () => undefined);
     ws.on('close', () => this.cleanup(session));
@@ -239,6 +231,7 @@ export class ControlServer implements WorldListener {
     }
     group.bindings.set(this.strings.intern(req.name), req.id);
     this.bindingTotal += 1;
+    session.bindings += 1;
     const value =
       group.moduleId === undefined ? undefined : this.world.rawState(group.moduleId, req.name);
     if (value !== undefined && this.random.chance(this.notifyFirstProbability)) {
@@ -275,6 +268,7 @@ export class ControlServer implements WorldListener {
     const group = session.groups.get(`${req.sys}\u0000${req.mod}\u0000${req.index}`);
     if (group?.bindings.delete(req.name) === true) {
       this.bindingTotal -= 1;
+      session.bindings -= 1;
       if (group.bindings.size === 0) this.removeGroup(group);
     }
     this.reply(session, { id: req.id, type: 'success' });
@@ -321,7 +315,7 @@ export class ControlServer implements WorldListener {
   }
 
   private reply(session: ControlSession, response: ControlResponse): void {
-    session.send(encodeControlResponse(response));
+    session.send(encodeControlResponse(response), response.type === 'notify');
   }
 
   private removeGroup(g: SlotGroup): void {
@@ -336,5 +330,6 @@ export class ControlServer implements WorldListener {
       this.bindingTotal -= g.bindings.size;
       this.removeGroup(g);
     }
+    session.bindings = 0;
   }
 }

@@ -213,6 +213,11 @@ export class SimControlRoutes {
       if (typeof frame !== 'string') throw new SimInputError('text must be a string');
       return { sent: w.sendRawFrame(frame) };
     }
+    if (at('GET', 'pressure')) return w.pressure();
+    if (at('POST', 'pressure', 'reset')) {
+      w.resetPressure();
+      return w.pressure();
+    }
     if (at('POST', 'tokens', 'expire')) {
       w.expireAccessTokens();
       return {};

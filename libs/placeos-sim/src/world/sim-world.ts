@@ -5,7 +5,7 @@ import { computeModuleSlots, slotKey } from './module-slots';
 import { DriverRecord, ModuleRecord, SystemRecord, ZoneRecord, resolvedName } from './records';
 import { SeededRandom } from './seeded-random';
 import { SimInputError, SimNotFoundError } from './sim-errors';
-import { FaultSpec, SimRuntimeControls, WorldListener } from './world-listener';
+import { FaultSpec, SimPressure, SimRuntimeControls, WorldListener } from './world-listener';
 
 /** Everything a generated (or hand-built) world starts with. */
 export interface WorldData {
@@ -277,6 +277,7 @@ export class SimWorld {
     for (const [k, v] of Object.entries(initial)) hash.set(k, JSON.stringify(v));
     this.states.set(id, hash);
     this.keyCount += hash.size;
+    for (const l of this.listeners) l.moduleAdded?.(id);
     this.sortedModules = undefined;
     this.moduleIdList = undefined;
     sys.modules.push(id);
@@ -422,6 +423,16 @@ export class SimWorld {
     this.requireRuntime().expireAccessTokens();
   }
 
+  /** Frames queued on each control socket but not yet written to the kernel. */
+  pressure(): SimPressure {
+    return this.requireRuntime().pressure();
+  }
+
+  /** Restarts the pressure maxima from the current values. */
+  resetPressure(): void {
+    this.requireRuntime().resetPressure();
+  }
+
   // ---- internal reads used by the servers (no copies) --------------------------------------------
 
   /** Systems ordered by name, id (shared array: do not mutate). */
@@ -497,6 +508,11 @@ export class SimWorld {
 
   /** Resolves `(sys, mod, index)` through the system's module lookup like core's `system/<sys>` hash. */
   resolveModule(systemId: string, name: string, index: number): string | undefined {
+    return this.moduleLookup(systemId)?.get(slotKey(name, index));
+  }
+
+  /** Core's `system/<sys>` hash: `"<ResolvedName>/<index>"` → module id (shared: do not mutate). */
+  moduleLookup(systemId: string): ReadonlyMap<string, string> | undefined {
     let slots = this.slotCache.get(systemId);
     if (slots === undefined) {
       const sys = this.systemsById.get(systemId);
@@ -509,7 +525,7 @@ export class SimWorld {
       );
       this.slotCache.set(systemId, slots);
     }
-    return slots.get(slotKey(name, index));
+    return slots;
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -544,6 +560,7 @@ export class SimWorld {
     this.moduleSystems.delete(moduleId);
     this.sortedModules = undefined;
     this.moduleIdList = undefined;
+    for (const l of this.listeners) l.moduleRemoved?.(moduleId);
   }
 
   private requireRuntime(): SimRuntimeControls {

@@ -1,0 +1,8 @@
+export { RedisStateSource } from './redis-state-source';
+export type {
+  RedisSourceStatus,
+  RedisStateChange,
+  RedisStateSourceOptions,
+} from './redis-state-types';
+export { parseRedisUrl, scrubSecrets } from './redis-url';
+export type { RedisTarget } from './redis-url';
