@@ -9,7 +9,11 @@ export { shardOf } from './topology/shard';
 export { diffTopology } from './topology/topology-diff';
 export { PlaceOsAuthError, PlaceOsResponseError } from './auth/placeos-auth-error';
 export type { CredentialKind } from './auth/placeos-auth-error';
-export { PlaceOsClient } from './client/placeos-client';
+export {
+  DEFAULT_BINDS_IN_FLIGHT,
+  DEFAULT_MAX_BINDINGS_PER_SOCKET,
+  PlaceOsClient,
+} from './client/placeos-client';
 export type { PlaceOsClientOptions, PlaceOsStatus } from './client/placeos-client-options';
 export {
   PLACEOS_STATE_EVENT,

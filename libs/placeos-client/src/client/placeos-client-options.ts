@@ -23,8 +23,10 @@ export interface PlaceOsClientOptions {
   heartbeatMs?: number;
   /** No frame or pong for this long: terminate and reconnect (default 60 000). */
   deadSocketMs?: number;
-  /** Outstanding bind requests at once (default 1000). */
-  bindWindow?: number;
+  /** Bindings one control socket holds at most (default DEFAULT_MAX_BINDINGS_PER_SOCKET). */
+  maxBindingsPerSocket?: number;
+  /** Outstanding bind requests per socket (default DEFAULT_BINDS_IN_FLIGHT). */
+  bindsInFlight?: number;
   /** Per bind request (default 10 000). */
   bindTimeoutMs?: number;
   /** Reconnect and retry backoff (default 500 ms .. 30 s). */
@@ -42,5 +44,7 @@ export interface PlaceOsStatus {
   boundKeys: number;
   pendingBinds: number;
   reconnects: number;
+  /** Bindings held by each control socket. */
+  sockets: number[];
   lastError?: string;
 }

@@ -19,7 +19,12 @@ describe('PlaceOsClient against the simulator: initial sync and live changes', (
     // Every bind has a 50% chance of its initial notify arriving before its success.
     sim = await startSimulator({ seed: 7, notifyFirstProbability: 0.5 });
     client = new PlaceOsClient(
-      simClientOptions(sim, capturingLogger('warn').logger, { keyPollMs: 300, bindWindow: 50 }),
+      simClientOptions(sim, capturingLogger('warn').logger, {
+        keyPollMs: 300,
+        bindsInFlight: 50,
+        // Several sockets, so every behaviour below also holds with bindings spread out.
+        maxBindingsPerSocket: 500,
+      }),
     );
     collector = new ChangeCollector(client);
     await client.start();

@@ -11,15 +11,24 @@ import { shardOf } from '../topology/shard';
 import { diffTopology } from '../topology/topology-diff';
 import { type BackoffOptions, backoffDelay, sleep } from '../util/backoff';
 import { RateLimitedLog } from '../util/rate-limited-log';
-import { BindingTable, changeKeyOf, slotKeyOf } from '../ws/binding-table';
+import { type BindingSocket, BindingSockets } from '../ws/binding-sockets';
+import { changeKeyOf, slotKeyOf } from '../ws/binding-table';
 import { parseControlFrame } from '../ws/control-frame';
-import { ControlConnection } from '../ws/control-connection';
 import { mergeKeys } from './merge-keys';
 import type { PlaceOsClientOptions, PlaceOsStatus } from './placeos-client-options';
 
 type TopologyListener = (update: TopologyUpdate) => Promise<void> | void;
 
 const CONTROL_PATH = '/api/engine/v2/systems/control';
+/**
+ * Defaults measured against the simulator's pressure counters at 100,000 keys (README,
+ * "Ingestion"). A burst queues up to (bindings on the socket × changes per key) notifies on a
+ * socket however fast the client reads, since rest-api starts a fiber per Redis message: 2,000
+ * bindings keep a burst of two changes per key under 5,000 per socket. During the first sync a
+ * socket's pending notifies never exceed its binds in flight.
+ */
+export const DEFAULT_MAX_BINDINGS_PER_SOCKET = 2_000;
+export const DEFAULT_BINDS_IN_FLIGHT = 250;
 const SWEEP_INTERVAL_MS = 250;
 
 /**
@@ -39,8 +48,7 @@ export class PlaceOsClient {
   private readonly log: RateLimitedLog;
   private readonly credentials: Credentials;
   private readonly rest: RestClient;
-  private readonly connection: ControlConnection;
-  private readonly bindings: BindingTable;
+  private readonly bindings: BindingSockets;
   private readonly retry: BackoffOptions;
   private readonly concurrency: number;
   private readonly abort = new AbortController();
@@ -114,32 +122,31 @@ export class PlaceOsClient {
       signal: this.abort.signal,
       onError: (error) => this.recordError(error),
     });
-    this.bindings = new BindingTable({
-      window: options.bindWindow ?? 1000,
-      timeoutMs: options.bindTimeoutMs ?? 10_000,
+    const wsUrl = new URL(CONTROL_PATH, baseUrl);
+    wsUrl.protocol = baseUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.bindings = new BindingSockets({
+      maxBindingsPerSocket: options.maxBindingsPerSocket ?? DEFAULT_MAX_BINDINGS_PER_SOCKET,
+      bindsInFlight: options.bindsInFlight ?? DEFAULT_BINDS_IN_FLIGHT,
+      bindTimeoutMs: options.bindTimeoutMs ?? 10_000,
       retry: this.retry,
-      send: (text) => this.connection.send(text),
+      connection: {
+        url: wsUrl.toString(),
+        headers: () => this.credentials.headers(this.abort.signal),
+        hostHeader: options.hostHeader,
+        heartbeatMs: options.heartbeatMs ?? 15_000,
+        deadSocketMs: options.deadSocketMs ?? 60_000,
+        reconnect: this.retry,
+        logger: options.logger,
+      },
       emit: (change) =>
         this.changes.push(
           changeKeyOf(change.systemId, change.moduleName, change.index, change.key),
           change,
         ),
-      log: this.log,
-    });
-    const wsUrl = new URL(CONTROL_PATH, baseUrl);
-    wsUrl.protocol = baseUrl.protocol === 'https:' ? 'wss:' : 'ws:';
-    this.connection = new ControlConnection({
-      url: wsUrl.toString(),
-      headers: () => this.credentials.headers(this.abort.signal),
-      hostHeader: options.hostHeader,
-      heartbeatMs: options.heartbeatMs ?? 15_000,
-      deadSocketMs: options.deadSocketMs ?? 60_000,
-      reconnect: this.retry,
-      logger: options.logger,
-      onOpen: () => this.bindings.onOpen(),
-      onText: (text) => this.onText(text),
-      onClose: () => this.bindings.onClose(),
+      onText: (text, socket) => this.onText(text, socket),
       onError: (error, status, detail) => this.onSocketError(error, status, detail),
+      log: this.log,
+      logger: options.logger,
     });
   }
 
@@ -192,7 +199,7 @@ export class PlaceOsClient {
     this.stopped = true;
     this.abort.abort();
     clearInterval(this.sweepTimer);
-    await this.connection.stop();
+    await this.bindings.stop();
     await Promise.allSettled([...this.loops]);
     this.rest.close();
     this.changes.close();
@@ -201,13 +208,15 @@ export class PlaceOsClient {
 
   status(): PlaceOsStatus {
     const status: PlaceOsStatus = {
-      connected: this.connection.connected,
+      // A portfolio without a single status key needs no socket: REST answering is enough.
+      connected: this.bindings.count > 0 ? this.bindings.connected : this.discovered,
       firstSyncDone: this.firstSyncDone,
       systems: this.boundSystems(),
       modules: this.systemsOfModule.size,
       boundKeys: this.bindings.bound,
       pendingBinds: this.bindings.pending,
-      reconnects: this.connection.reconnects,
+      reconnects: this.bindings.reconnects,
+      sockets: this.bindings.distribution(),
     };
     if (this.lastError !== undefined) status.lastError = this.lastError;
     return status;
@@ -223,7 +232,7 @@ export class PlaceOsClient {
       this.bindings.sweep();
       this.checkSync();
     }, SWEEP_INTERVAL_MS);
-    this.connection.start();
+    this.bindings.start();
     this.background(this.topologyLoop());
     this.background(this.keyLoop());
   }
@@ -412,7 +421,7 @@ export class PlaceOsClient {
     }
   }
 
-  private onText(text: string): void {
+  private onText(text: string, socket: BindingSocket): void {
     const receivedAt = Date.now();
     const frame = parseControlFrame(text);
     switch (frame.kind) {
@@ -422,7 +431,7 @@ export class PlaceOsClient {
       case 'success':
       case 'notify':
       case 'error':
-        this.bindings.handle(frame, receivedAt);
+        this.bindings.handle(socket, frame, receivedAt);
         if (frame.kind === 'success' && this.bindings.pending === 0) this.checkSync();
         return;
       case 'not-json':

@@ -1,5 +1,6 @@
 import { SimInputError, SimNotFoundError } from '../world/sim-errors';
 import { SimWorld } from '../world/sim-world';
+import { applyStateBurst } from '../world/state-burst';
 import { FaultKind } from '../world/world-listener';
 import { BodyTooLargeError, HttpExchange, readBody, sendError, sendJson } from './http-exchange';
 
@@ -213,6 +214,13 @@ export class SimControlRoutes {
       if (typeof frame !== 'string') throw new SimInputError('text must be a string');
       return { sent: w.sendRawFrame(frame) };
     }
+    if (at('POST', 'burst')) {
+      const keys = field(body, 'keys');
+      const changesPerKey = field(body, 'changesPerKey') ?? 1;
+      if (!isCount(keys, 1_000_000) || !isCount(changesPerKey, 100))
+        throw new SimInputError('keys (1..1000000) and changesPerKey (1..100) must be integers');
+      return applyStateBurst(w, keys, changesPerKey);
+    }
     if (at('GET', 'pressure')) return w.pressure();
     if (at('POST', 'pressure', 'reset')) {
       w.resetPressure();
@@ -229,4 +237,8 @@ export class SimControlRoutes {
     if (value === undefined) throw new SimNotFoundError(`unknown ${what}`);
     return value;
   }
+}
+
+function isCount(value: unknown, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max;
 }
