@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { loadBridgeConfig } from '@app/config';
 import { createLogger } from '@app/observability';
 import { type Simulator, type SimulatorOptions, startSimulator } from '@app/placeos-sim';
-import { MqttRecorder, startTestBroker, type TestBroker } from '@app/testing';
+import {
+  MqttRecorder,
+  startTestBroker,
+  startTestRedis,
+  type TestBroker,
+  type TestBrokerOptions,
+  type TestRedis,
+} from '@app/testing';
+import type { DestinationStream } from 'pino';
 import { type RunningBridge, startBridge } from '../../apps/bridge/src/bridge';
 
 export interface BridgeHarness {
@@ -16,6 +24,8 @@ export interface BridgeHarness {
   recorders: MqttRecorder[];
   adminToken: string;
   secrets: string[];
+  /** The bridge's data directory: `rules.db` (and its -wal/-shm files) unless RULES_DB is set. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -23,15 +33,35 @@ export interface HarnessOptions {
   sim?: SimulatorOptions;
   /** Number of brokers; more than one goes through BROKERS_FILE with distinct secrets. */
   brokers?: number;
+  /** How to start broker i (TLS and WebSocket listeners, mosquitto settings). */
+  brokerOptions?: (index: number) => TestBrokerOptions;
+  /**
+   * BROKERS_FILE entries to use instead of the default ones (for any broker count), e.g. with
+   * TLS files, a profile or `connections`; `secrets[i]` is broker i's HMAC secret.
+   */
+  brokerEntries?: (brokers: TestBroker[], secrets: string[]) => Record<string, unknown>[];
+  /** Runs once the brokers are up, before the bridge starts (e.g. to watch them from the start). */
+  beforeBridge?: (brokers: TestBroker[]) => Promise<void>;
   env?: Record<string, string>;
+  /** Where the bridge's log lines go (e.g. to capture them); default stdout. */
+  logDestination?: DestinationStream;
+  /** Where state comes from; default TEST_PLACEOS_SOURCE, else the API (control sockets). */
+  source?: 'api' | 'redis';
 }
 
 /** The whole bridge in this process against the simulator and real brokers on free ports. */
 export async function startHarness(options: HarnessOptions = {}): Promise<BridgeHarness> {
-  const sim = await startSimulator({ seed: 7, ...options.sim });
+  // TEST_PLACEOS_SOURCE=redis (the `redis` Vitest project) runs the same behaviour tests with
+  // state from PlaceOS' Redis instead of control-socket bindings.
+  let redis: TestRedis | undefined;
+  if ((options.source ?? process.env.TEST_PLACEOS_SOURCE) === 'redis') {
+    redis = await startTestRedis();
+    if (!redis) throw new Error('TEST_PLACEOS_SOURCE=redis needs redis-server');
+  }
+  const sim = await startSimulator({ seed: 7, ...options.sim, redisUrl: redis?.url });
   const count = options.brokers ?? 1;
   const brokers: TestBroker[] = [];
-  for (let i = 0; i < count; i++) brokers.push(await startTestBroker());
+  for (let i = 0; i < count; i++) brokers.push(await startTestBroker(options.brokerOptions?.(i)));
   const dir = mkdtempSync(join(tmpdir(), 'bridge-e2e-'));
   const adminToken = randomBytes(24).toString('hex');
   const secrets = brokers.map(() => randomBytes(16).toString('hex'));
@@ -47,23 +77,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Bridge
     PLACEOS_KEY_POLL_MS: '1000',
     SHUTDOWN_TIMEOUT_MS: '3000',
   };
-  if (count === 1) {
+  if (count === 1 && !options.brokerEntries) {
     env.MQTT_URL = brokers[0].url;
     env.MQTT_SECRET = secrets[0];
   } else {
     const file = join(dir, 'brokers.yaml');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        brokers: brokers.map((b, i) => ({ id: `b${i}`, url: b.url, secret: secrets[i] })),
-      }),
-    );
+    const entries =
+      options.brokerEntries?.(brokers, secrets) ??
+      brokers.map((b, i) => ({ id: `b${i}`, url: b.url, secret: secrets[i] }));
+    writeFileSync(file, JSON.stringify({ brokers: entries }));
     env.BROKERS_FILE = file;
   }
+  if (redis) env.PLACEOS_REDIS_URL = redis.url;
   Object.assign(env, options.env);
   const config = loadBridgeConfig(env);
+  await options.beforeBridge?.(brokers);
   const bridge = await startBridge(config, {
-    logger: createLogger({ level: config.logLevel }),
+    logger: createLogger({ level: config.logLevel }, options.logDestination),
     host: '127.0.0.1',
   });
   const recorders = await Promise.all(brokers.map((b) => MqttRecorder.connect(b.url, '#')));
@@ -74,11 +104,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Bridge
     recorders,
     adminToken,
     secrets,
+    dataDir: dir,
     close: async () => {
       await Promise.all(recorders.map((r) => r.close()));
       await bridge.close();
       await Promise.all(brokers.map((b) => b.stop()));
       await sim.close();
+      await redis?.close();
     },
   };
 }

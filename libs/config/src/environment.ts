@@ -97,6 +97,27 @@ export class Environment {
   @Min(100, { message: 'PLACEOS_REQUEST_TIMEOUT_MS must be at least 100' })
   PLACEOS_REQUEST_TIMEOUT_MS?: number;
 
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'PLACEOS_MAX_BINDINGS_PER_SOCKET must be an integer (got "$value")' })
+  @Min(1, { message: 'PLACEOS_MAX_BINDINGS_PER_SOCKET must be at least 1' })
+  PLACEOS_MAX_BINDINGS_PER_SOCKET?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'PLACEOS_BINDS_IN_FLIGHT must be an integer (got "$value")' })
+  @Min(1, { message: 'PLACEOS_BINDS_IN_FLIGHT must be at least 1' })
+  @Max(10_000, { message: 'PLACEOS_BINDS_IN_FLIGHT must be at most 10000' })
+  PLACEOS_BINDS_IN_FLIGHT?: number;
+
+  // The message never repeats the value: the URL may carry Redis' password.
+  @Transform(toTrimmed)
+  @IsOptional()
+  @Matches(/^(rediss?|redis-sentinel):\/\/\S+$/, {
+    message: 'PLACEOS_REDIS_URL must be a redis://, rediss:// or redis-sentinel:// URL',
+  })
+  PLACEOS_REDIS_URL?: string;
+
   @Transform(toTrimmed)
   @ValidateIf((env: Environment) => env.BROKERS_FILE === undefined || env.MQTT_URL !== undefined)
   @IsDefined({

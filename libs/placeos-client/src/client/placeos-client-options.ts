@@ -31,6 +31,11 @@ export interface PlaceOsClientOptions {
   bindTimeoutMs?: number;
   /** Reconnect and retry backoff (default 500 ms .. 30 s). */
   reconnect?: { baseMs: number; maxMs: number };
+  /**
+   * In-cluster mode: take state from PlaceOS' Redis (`redis://`, `rediss://`,
+   * `redis-sentinel://`) instead of binding keys on control sockets. Models still come from REST.
+   */
+  redisUrl?: string;
   /** Items per page on REST index routes (default 500). */
   pageSize?: number;
 }

@@ -15,6 +15,7 @@ import { type BindingSocket, BindingSockets } from '../ws/binding-sockets';
 import { changeKeyOf, slotKeyOf } from '../ws/binding-table';
 import { parseControlFrame } from '../ws/control-frame';
 import { mergeKeys } from './merge-keys';
+import { RedisSlotFeed } from './redis-slot-feed';
 import type { PlaceOsClientOptions, PlaceOsStatus } from './placeos-client-options';
 
 type TopologyListener = (update: TopologyUpdate) => Promise<void> | void;
@@ -30,6 +31,8 @@ const CONTROL_PATH = '/api/engine/v2/systems/control';
 export const DEFAULT_MAX_BINDINGS_PER_SOCKET = 2_000;
 export const DEFAULT_BINDS_IN_FLIGHT = 250;
 const SWEEP_INTERVAL_MS = 250;
+/** Lookup changes come in bursts (a re-order touches every slot): one topology read per burst. */
+const REFRESH_DEBOUNCE_MS = 100;
 
 /**
  * Watches every status key of every module in scope over the PlaceOS API: discovers the models
@@ -49,6 +52,10 @@ export class PlaceOsClient {
   private readonly credentials: Credentials;
   private readonly rest: RestClient;
   private readonly bindings: BindingSockets;
+  /** In-cluster mode: state from PlaceOS' Redis; no control socket is opened. */
+  private readonly redisFeed?: RedisSlotFeed;
+  /** Aborted to cut the topology poll's wait short (a lookup changed). */
+  private pollWait = new AbortController();
   private readonly retry: BackoffOptions;
   private readonly concurrency: number;
   private readonly abort = new AbortController();
@@ -148,6 +155,18 @@ export class PlaceOsClient {
       log: this.log,
       logger: options.logger,
     });
+    if (options.redisUrl) {
+      this.redisFeed = new RedisSlotFeed({
+        url: options.redisUrl,
+        logger: options.logger,
+        emit: (change) =>
+          this.changes.push(
+            changeKeyOf(change.systemId, change.moduleName, change.index, change.key),
+            change,
+          ),
+        onLookupChange: () => this.refreshTopologySoon(),
+      });
+    }
   }
 
   /** The current snapshot of everything in scope (empty until the first discovery). */
@@ -200,6 +219,7 @@ export class PlaceOsClient {
     this.abort.abort();
     clearInterval(this.sweepTimer);
     await this.bindings.stop();
+    await this.redisFeed?.stop();
     await Promise.allSettled([...this.loops]);
     this.rest.close();
     this.changes.close();
@@ -209,11 +229,15 @@ export class PlaceOsClient {
   status(): PlaceOsStatus {
     const status: PlaceOsStatus = {
       // A portfolio without a single status key needs no socket: REST answering is enough.
-      connected: this.bindings.count > 0 ? this.bindings.connected : this.discovered,
+      connected: this.redisFeed
+        ? this.redisFeed.connected
+        : this.bindings.count > 0
+          ? this.bindings.connected
+          : this.discovered,
       firstSyncDone: this.firstSyncDone,
       systems: this.boundSystems(),
       modules: this.systemsOfModule.size,
-      boundKeys: this.bindings.bound,
+      boundKeys: this.redisFeed ? this.redisFeed.boundKeys : this.bindings.bound,
       pendingBinds: this.bindings.pending,
       reconnects: this.bindings.reconnects,
       sockets: this.bindings.distribution(),
@@ -228,13 +252,32 @@ export class PlaceOsClient {
     await this.applyTopology(initial);
     if (this.stopped) return;
     this.discovered = true;
+    this.background(this.topologyLoop());
+    if (this.redisFeed) {
+      // New keys and deletions arrive as Redis publishes: no key poll, no socket.
+      await this.redisFeed.start();
+      this.background(
+        this.redisFeed.whenSynced().then(() => {
+          // Models that changed between the discovery and the subscription announced it
+          // before anyone listened: read them once more now that lookup-changes are heard.
+          this.refreshTopologySoon();
+          this.checkSync();
+        }),
+      );
+      return;
+    }
     this.sweepTimer = setInterval(() => {
       this.bindings.sweep();
       this.checkSync();
     }, SWEEP_INTERVAL_MS);
     this.bindings.start();
-    this.background(this.topologyLoop());
     this.background(this.keyLoop());
+  }
+
+  /** Reads the topology again shortly, instead of at the next poll. */
+  private refreshTopologySoon(): void {
+    if (this.stopped || this.pollWait.signal.aborted) return;
+    setTimeout(() => this.pollWait.abort(), REFRESH_DEBOUNCE_MS).unref();
   }
 
   private async discoverUntilDone(): Promise<Topology | undefined> {
@@ -259,8 +302,12 @@ export class PlaceOsClient {
 
   private async topologyLoop(): Promise<void> {
     while (!this.stopped) {
-      await sleep(this.options.topologyPollMs, this.abort.signal);
+      await sleep(
+        this.options.topologyPollMs,
+        AbortSignal.any([this.abort.signal, this.pollWait.signal]),
+      );
       if (this.stopped) return;
+      this.pollWait = new AbortController();
       try {
         await this.applyTopology(await this.discover());
       } catch (error) {
@@ -392,6 +439,10 @@ export class PlaceOsClient {
       }
     }
     this.systemsOfModule = systemsOfModule;
+    if (this.redisFeed) {
+      this.redisFeed.applyTopology(next, (systemId) => this.bindsSystem(systemId));
+      return;
+    }
     for (const slotKey of [...this.bindings.slotKeys()]) {
       const want = wanted.get(slotKey);
       if (!want || want.slot.moduleId !== this.bindings.moduleOfSlot(slotKey)) {
@@ -477,14 +528,18 @@ export class PlaceOsClient {
 
   private checkSync(): void {
     if (this.firstSyncDone || !this.discovered) return;
-    if (this.keysMissing.size > 0 || !this.initialKeysRead()) return;
-    if (!this.bindings.allBound) return;
+    if (this.redisFeed) {
+      if (!this.redisFeed.synced) return;
+    } else {
+      if (this.keysMissing.size > 0 || !this.initialKeysRead()) return;
+      if (!this.bindings.allBound) return;
+    }
     this.firstSyncDone = true;
     this.logger.info(
       {
         systems: this.boundSystems(),
         modules: this.systemsOfModule.size,
-        keys: this.bindings.size,
+        keys: this.redisFeed ? this.redisFeed.boundKeys : this.bindings.size,
       },
       'PlaceOS first sync done: every key bound',
     );
