@@ -38,7 +38,7 @@ export default defineConfig({
       ...(hasRedis
         ? [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: 'redis',
                 include: BOTH_SOURCES,

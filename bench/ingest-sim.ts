@@ -7,6 +7,8 @@ async function main(): Promise<void> {
   const sim = await startSimulator({
     seed: 2026,
     changesPerSecond,
+    // In-cluster mode: the world is mirrored into this Redis as PlaceOS' drivers and core do.
+    redisUrl: process.env.SIM_REDIS_URL || undefined,
     portfolio: {
       orgs: 1,
       regionsPerOrg: 2,
