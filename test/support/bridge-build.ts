@@ -11,7 +11,8 @@ function newestSource(dir: string): number {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.includes('.spec.')) {
+    // Sources and the files the build copies (the admin page's static files).
+    else if (!entry.name.includes('.spec.')) {
       newest = Math.max(newest, statSync(path).mtimeMs);
     }
   }

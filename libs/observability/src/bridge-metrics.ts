@@ -1,8 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { MirroredCounter } from './mirrored-counter';
 
 /**
  * Every Prometheus metric of the bridge. Labels are bounded by configuration (broker ids,
- * rule names, fixed reasons): no topic, system id or value ever becomes a label.
+ * rule names, fixed reasons): no topic, system id or value ever becomes a label. Counters end
+ * in `_total`, units are in the names (`_seconds`, `_bytes`); deploy/grafana and
+ * deploy/prometheus use these names (test/operator checks that each one they use exists).
  */
 export class BridgeMetrics {
   readonly registry = new Registry();
@@ -80,21 +83,22 @@ export class BridgeMetrics {
     labelNames: ['broker'] as const,
     registers: [this.registry],
   });
-  readonly brokerAcked = new Gauge({
-    name: 'placeos_bridge_broker_delivered_messages',
-    help: 'Messages the broker acknowledged (or wrote, at QoS 0) since start',
+  // Running totals that broker connections keep, exported as counters (see MirroredCounter).
+  readonly brokerDelivered = new MirroredCounter({
+    name: 'placeos_bridge_broker_delivered_messages_total',
+    help: 'Messages the broker acknowledged (QoS 1/2) or that were written to the socket (QoS 0)',
     labelNames: ['broker'] as const,
     registers: [this.registry],
   });
-  readonly brokerRefused = new Gauge({
-    name: 'placeos_bridge_broker_refused_messages',
-    help: 'Messages refused by broker limits (reason: topic, payload, overflow) since start',
-    labelNames: ['broker', 'reason'] as const,
+  readonly brokerRefused = new MirroredCounter({
+    name: 'placeos_bridge_broker_refused_messages_total',
+    help: "Messages refused by the broker's limits (topic too long, payload too large, outbox full)",
+    labelNames: ['broker'] as const,
     registers: [this.registry],
   });
-  readonly brokerReconnects = new Gauge({
-    name: 'placeos_bridge_broker_reconnects',
-    help: 'Reconnections to the broker since start',
+  readonly brokerReconnects = new MirroredCounter({
+    name: 'placeos_bridge_broker_reconnects_total',
+    help: 'Successful re-connections to the broker after the first connection',
     labelNames: ['broker'] as const,
     registers: [this.registry],
   });

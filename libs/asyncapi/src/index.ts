@@ -1,0 +1,2 @@
+export { buildAsyncApiDocument, type AsyncApiDocument } from './asyncapi-document';
+export type { AsyncApiBroker, AsyncApiInput } from './asyncapi-input';
