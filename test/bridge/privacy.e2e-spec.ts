@@ -96,15 +96,26 @@ describe('bridge: privacy rules reach retained state', () => {
     const drop = await api()
       .post('/api/v1/rules')
       .set(auth())
-      .send({ name: 'drop-bookings', topic: canonical, action: 'drop', priority: 1 })
+      // Only b0: b1 keeps receiving, which proves when the bridge has handled a change.
+      .send({
+        name: 'drop-bookings',
+        topic: canonical,
+        brokers: ['b0'],
+        action: 'drop',
+        priority: 1,
+      })
       .expect(201);
     await h.recorders[0].waitFor(
       () => !h.recorders[0].latest.has(topic),
       10_000,
       'the drop to clear the topic',
     );
-    // New values stay away from the broker while the rule holds.
+    // New values stay away from the broker while the rule holds: once b1 has the new value,
+    // the bridge has planned it for b0 too, and b0 must have received nothing at the topic.
+    const seenOnB0 = h.recorders[0].messages.length;
     h.sim.world.setState(mod, 'current', { ...booking, title: 'Moved' });
+    await h.recorders[1].waitFor(() => valueOn(1)?.title === 'Moved', 10_000, 'b1 to get it');
+    expect(h.recorders[0].messages.slice(seenOnB0).filter((m) => m.topic === topic)).toEqual([]);
     await api()
       .delete(`/api/v1/rules/${drop.body.id as string}`)
       .set(auth())
