@@ -55,6 +55,12 @@ export class StateStore {
     return !previous || !sameJson(previous.value, change.value);
   }
 
+  /** Forgets one key of a slot (its topic no longer exists). */
+  remove(slot: SlotRef, key: string): void {
+    const entry = this.slots.get(slotId(slot));
+    if (entry?.keys.delete(key)) this.count--;
+  }
+
   get(slot: SlotRef, key: string): StoredState | undefined {
     return this.slots.get(slotId(slot))?.keys.get(key);
   }

@@ -22,3 +22,9 @@ export {
 } from './transport/placeos-transport';
 export type { PlaceOsTransportOptions } from './transport/placeos-transport';
 export { PlaceOsContext } from './transport/placeos-context';
+export { RedisStateSource } from './redis/redis-state-source';
+export type {
+  RedisSourceStatus,
+  RedisStateChange,
+  RedisStateSourceOptions,
+} from './redis/redis-state-types';

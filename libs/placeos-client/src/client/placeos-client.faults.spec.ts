@@ -7,7 +7,7 @@ import {
   simClientOptions,
   startRecordingProxy,
   waitFor,
-} from '../testing/client-test-kit';
+} from '@test/support/placeos-client-kit';
 import { PlaceOsClient } from './placeos-client';
 
 describe('PlaceOsClient survives bad server input', () => {

@@ -7,7 +7,7 @@ import {
   expectedState,
   simClientOptions,
   waitFor,
-} from '../testing/client-test-kit';
+} from '@test/support/placeos-client-kit';
 import { PlaceOsClient } from './placeos-client';
 
 describe('PlaceOsClient against the simulator: initial sync and live changes', () => {

@@ -8,7 +8,7 @@ import {
   expectedState,
   simClientOptions,
   waitFor,
-} from '../testing/client-test-kit';
+} from '@test/support/placeos-client-kit';
 import { PlaceOsClient } from './placeos-client';
 
 describe('PlaceOsClient topology changes', () => {
@@ -124,7 +124,7 @@ describe('PlaceOsClient topology changes', () => {
     expect(collector.all.length).toBeGreaterThan(before);
   });
 
-  it("after a re-order, reports as deleted (null) the keys that the slot's new module lacks", async () => {
+  it("after a re-order, reports as removed the keys that the slot's new module lacks", async () => {
     const topology = client.topology;
     const system = [...topology.systems.values()].find((s) => {
       const names = topology.slots(s.id).map((slot) => slot.name);
@@ -145,7 +145,8 @@ describe('PlaceOsClient topology changes', () => {
     sim.world.reorderModules(system.id, order);
 
     await waitFor(() => at(2)?.value === 'here', 'the key at slot 2, with its module');
-    await waitFor(() => at(1)?.value === null, 'slot 1 without the key: a deletion');
+    await waitFor(() => at(1)?.removed === true, 'slot 1 without the key: removed');
+    expect(at(1)?.value).toBeNull();
     expect(at(1)?.moduleId).toBe(second.moduleId);
     expect(at(2)?.moduleId).toBe(first.moduleId);
   });

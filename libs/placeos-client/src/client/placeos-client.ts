@@ -408,6 +408,7 @@ export class PlaceOsClient {
         value: null,
         receivedAt,
         resync: true,
+        removed: true,
       });
     }
   }

@@ -141,6 +141,7 @@ export class RedisSlotFeed {
           value: null,
           receivedAt,
           resync: true,
+          removed: true,
         });
       }
     }

@@ -22,4 +22,10 @@ export interface StateChange {
   receivedAt: number;
   /** True for the value sent right after a (re)bind: a resync, not necessarily a change. */
   resync: boolean;
+  /**
+   * The slot changed hands (rename, re-order, removal of a same-named module) and its new
+   * module lacks this key: the key's topic no longer exists (product.md, "Topic existence").
+   * `value` is null. A key deleted from the module that still holds the slot is not removed.
+   */
+  removed?: boolean;
 }

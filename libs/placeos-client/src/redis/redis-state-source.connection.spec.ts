@@ -1,9 +1,15 @@
 import { startTestRedis, testRedisSkipReason } from '@app/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { capturingLogger, waitFor } from '../testing/client-test-kit';
+import { capturingLogger, waitFor } from '@test/support/placeos-client-kit';
 import { RedisStateSource } from './redis-state-source';
 import type { RedisStateChange } from './redis-state-types';
-import { keyOf, latestTexts, startHarness, startSentinel, worldState } from './redis-test-harness';
+import {
+  keyOf,
+  latestTexts,
+  startHarness,
+  startSentinel,
+  worldState,
+} from '@test/support/redis-source-harness';
 
 const skipReason = testRedisSkipReason();
 

@@ -1,9 +1,9 @@
 import { testRedisSkipReason } from '@app/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../testing/client-test-kit';
-import { type ReplyHoldProxy, startReplyHoldProxy } from './reply-hold-proxy';
-import { keyOf, latestTexts, startHarness, worldState } from './redis-test-harness';
+import { waitFor } from '@test/support/placeos-client-kit';
+import { type ReplyHoldProxy, startReplyHoldProxy } from '@test/support/reply-hold-proxy';
+import { keyOf, latestTexts, startHarness, worldState } from '@test/support/redis-source-harness';
 
 const skipReason = testRedisSkipReason();
 

@@ -20,7 +20,7 @@ import {
   expectedState,
   simClientOptions,
   waitFor,
-} from '../testing/client-test-kit';
+} from '@test/support/placeos-client-kit';
 import { PlaceOsContext } from './placeos-context';
 import { PLACEOS_STATE_EVENT, PLACEOS_TOPOLOGY_EVENT, PlaceOsTransport } from './placeos-transport';
 

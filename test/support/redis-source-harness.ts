@@ -1,4 +1,4 @@
-// Test support for this folder's specs (not exported): a Redis of its own per test, a simulator
+// Test support for the Redis state source's specs: a Redis of its own per test, a simulator
 // mirroring into it, and a RedisStateSource recording what it emits.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,9 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Simulator, type SimulatorOptions, startSimulator } from '@app/placeos-sim';
 import { findRedisServer, freePort, startTestRedis, type TestRedis } from '@app/testing';
-import { capturingLogger } from '../testing/client-test-kit';
-import { RedisStateSource } from './redis-state-source';
-import type { RedisStateChange, RedisStateSourceOptions } from './redis-state-types';
+import {
+  type RedisStateChange,
+  RedisStateSource,
+  type RedisStateSourceOptions,
+} from '@app/placeos-client';
+import { capturingLogger } from './placeos-client-kit';
 
 export interface Harness {
   sim: Simulator;

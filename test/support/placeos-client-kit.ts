@@ -1,13 +1,16 @@
-// Helpers for this library's own integration specs (not exported from the index).
+// Helpers for the PlaceOS client's integration specs: kept out of the library's source tree,
+// since they start the simulator.
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Simulator } from '@app/placeos-sim';
 import pino, { type Logger } from 'pino';
-import type { PlaceOsClient } from '../client/placeos-client';
-import type { PlaceOsClientOptions } from '../client/placeos-client-options';
-import type { JsonValue } from '../model/json';
-import type { StateChange } from '../model/state-change';
+import type {
+  JsonValue,
+  PlaceOsClient,
+  PlaceOsClientOptions,
+  StateChange,
+} from '@app/placeos-client';
 
 /** A pino logger that keeps every line as an object (for asserting on logs). */
 export function capturingLogger(level = 'debug'): {
