@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMALL_PORTFOLIO } from '../cloud/support/cloud-support';
 import { type BridgeHarness, parsePayload, startHarness } from '../support/bridge-harness';
 
 /**
@@ -13,12 +14,12 @@ describe('bridge: a cloud profile with a topic template', () => {
   let mod: string;
 
   beforeAll(async () => {
+    // AWS's real limit (100 messages/s): a small portfolio keeps the initial sync short.
     h = await startHarness({
+      sim: SMALL_PORTFOLIO,
       env: {
         MQTT_PROFILE: 'aws-iot-core',
         MQTT_TOPIC_TEMPLATE: 'placeos/{org}/{system}/{module}_{index}/{key}',
-        // The profile's 100 msg/s would make the initial sync take 20 s; an explicit limit wins.
-        MQTT_MAX_MESSAGES_PER_SECOND: '5000',
       },
     });
     const w = h.sim.world;
@@ -59,6 +60,13 @@ describe('bridge: a cloud profile with a topic template', () => {
       .set('authorization', `Bearer ${h.adminToken}`)
       .send({ topic: canonical, value: 'x'.repeat(140_000) })
       .expect(200);
-    expect(large.body.brokers[0].refused).toMatch(/payload/);
+    expect(large.body.brokers[0].refused).toMatch(/^payload is \d+ bytes, broker allows 131072$/);
+    // Not a state topic, so no template applies: the broker's level limit would refuse it.
+    const deep = await request(h.bridge.app.getHttpServer())
+      .post('/api/v1/rules/preview')
+      .set('authorization', `Bearer ${h.adminToken}`)
+      .send({ topic: `${canonical}/x/y/z`, value: 4 })
+      .expect(200);
+    expect(deep.body.brokers[0].refused).toBe('topic has 14 levels, broker allows 8');
   });
 });

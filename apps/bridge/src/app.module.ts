@@ -1,4 +1,5 @@
 import { AdminApiModule } from '@app/admin-api';
+import { AdminUiModule } from '@app/admin-ui';
 import { type BridgeConfig, BridgeConfigModule } from '@app/config';
 import { HealthModule } from '@app/health';
 import { type BridgeMetrics, ObservabilityModule } from '@app/observability';
@@ -25,6 +26,7 @@ export class AppModule {
               ? false
               : { limit: config.http.adminRateLimit, ttlMs: 10_000 },
         }),
+        AdminUiModule,
       ],
     };
   }

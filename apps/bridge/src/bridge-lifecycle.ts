@@ -44,18 +44,20 @@ export class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShu
     this.collectGauges();
     this.watcher = new RulesWatcher(
       this.store,
-      (rules) => this.pipeline.applyRules(rules),
+      (rules, subjects) => this.pipeline.applyPrivacy(rules, subjects),
       this.logger,
     );
     await this.watcher.start();
     for (const connection of this.connections.values()) {
-      connection.onConnected(({ reconnect }) => {
+      connection.onConnected(({ reconnect, connection: index }) => {
         this.logger.info(
-          { broker: connection.id, reconnect },
-          'broker connected: re-publishing current state',
+          { broker: connection.id, connection: index, reconnect },
+          'broker connected: re-sending current state behind live changes',
         );
+        // A restarted broker may have lost everything: re-send all of it (forget what the
+        // ledger says it holds), as resync, which the connection paces after live changes.
         this.pipeline
-          .republish({ brokers: [connection.id], forget: true })
+          .republish({ brokers: [connection.id], forget: true, resync: true })
           .catch((error: unknown) =>
             this.logger.error({ err: error, broker: connection.id }, 're-publication failed'),
           );
@@ -131,9 +133,16 @@ export class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShu
         const broker = status.id;
         metrics.brokerConnected.set({ broker }, status.connected ? 1 : 0);
         metrics.brokerQueued.set({ broker }, status.queued);
-        metrics.brokerAcked.set({ broker }, status.published);
-        metrics.brokerRefused.set({ broker, reason: 'limits' }, status.refused);
-        metrics.brokerReconnects.set({ broker }, status.reconnects);
+        metrics.brokerDelivered.sync({ broker }, status.published);
+        const reasons = status.refusedByReason ?? {};
+        if (Object.keys(reasons).length === 0)
+          metrics.brokerRefused.sync({ broker, reason: 'limits' }, 0);
+        for (const [reason, count] of Object.entries(reasons)) {
+          metrics.brokerRefused.sync({ broker, reason }, count);
+        }
+        metrics.brokerResyncPending.set({ broker }, status.resync?.pending ?? 0);
+        metrics.brokerResyncSent.sync({ broker }, status.resync?.sent ?? 0);
+        metrics.brokerReconnects.sync({ broker }, status.reconnects);
       }
       const placeos = this.client.status();
       metrics.placeosConnected.set(placeos.connected ? 1 : 0);

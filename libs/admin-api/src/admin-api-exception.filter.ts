@@ -12,7 +12,10 @@ import {
   RuleNotFoundError,
   RulesStoreError,
   RuleVersionMismatchError,
+  SubjectExistsError,
+  SubjectNotFoundError,
 } from '@app/rules-store';
+import { notJsonMessage } from './admin-api-http';
 import { versionEtag } from './if-match';
 
 interface ErrorBody {
@@ -24,7 +27,7 @@ interface ErrorBody {
 
 /**
  * Turns everything an admin route throws into Nest's error shape: HTTP exceptions as they are,
- * store outcomes as 404/409/412, an unusable store as 503, and anything else — a bug, never
+ * store outcomes (rules and subjects) as 404/409/412, an unusable store as 503, and anything else — a bug, never
  * the client's doing — as a logged 500 that reveals nothing.
  */
 @Catch()
@@ -48,6 +51,15 @@ export class AdminApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return httpExceptionBody(exception);
     if (exception instanceof RuleNotFoundError)
       return { statusCode: 404, message: exception.message, error: 'Not Found' };
+    if (exception instanceof SubjectNotFoundError)
+      return { statusCode: 404, message: exception.message, error: 'Not Found' };
+    if (exception instanceof SubjectExistsError)
+      return {
+        statusCode: 409,
+        message: 'This subject is registered already',
+        error: 'Conflict',
+        id: exception.existingId,
+      };
     if (exception instanceof RuleNameTakenError)
       return { statusCode: 409, message: exception.message, error: 'Conflict' };
     if (exception instanceof RuleVersionMismatchError) {
@@ -97,16 +109,22 @@ function httpExceptionBody(exception: HttpException): ErrorBody {
 /** Errors from body parsing (http-errors) carry a client status; keep it rather than a 500. */
 function bodyParserError(exception: unknown): ErrorBody | undefined {
   if (exception === null || typeof exception !== 'object') return undefined;
-  const { status, expose, message } = exception as {
+  const { status, expose, message, type } = exception as {
     status?: unknown;
     expose?: unknown;
     message?: unknown;
+    type?: unknown;
   };
   if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true)
     return undefined;
   return {
     statusCode: status,
-    message: typeof message === 'string' ? message : statusText(status),
+    message:
+      type === 'entity.parse.failed'
+        ? notJsonMessage(message)
+        : typeof message === 'string'
+          ? message
+          : statusText(status),
     error: statusText(status),
   };
 }

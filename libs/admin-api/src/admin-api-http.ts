@@ -50,9 +50,11 @@ function bodyParserErrorHandler(
     message:
       type === 'entity.too.large'
         ? `The request body is larger than ${ADMIN_API_BODY_LIMIT}`
-        : typeof message === 'string'
-          ? message
-          : 'The request body cannot be read',
+        : type === 'entity.parse.failed'
+          ? notJsonMessage(message)
+          : typeof message === 'string'
+            ? message
+            : 'The request body cannot be read',
     error: BODY_ERROR_NAMES[statusCode],
   };
   response.statusCode = statusCode;
@@ -60,12 +62,25 @@ function bodyParserErrorHandler(
   response.end(JSON.stringify(body));
 }
 
+/**
+ * The parser's message without the excerpt of the body that V8 quotes (`Unexpected token 'a',
+ * ..."subject":alice@ex"... is not valid JSON`): a body may carry a data subject or personal
+ * data, which no response repeats. Only the position is kept.
+ */
+export function notJsonMessage(message: unknown): string {
+  const position = typeof message === 'string' ? / at position (\d+)/.exec(message) : null;
+  return position
+    ? `The request body is not valid JSON (at position ${position[1]})`
+    : 'The request body is not valid JSON';
+}
+
 /** Serves the OpenAPI UI at /api/docs and its JSON at /api/docs-json. Call before `init()`. */
 export function setupAdminApiDocs(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('placeos-mqtt-bridge admin API')
     .setDescription(
-      'Privacy rules, preview (dry run) and broker status. Every /api/v1 route needs ' +
+      'Privacy rules, preview (dry run), impact, data subjects, leak findings and broker ' +
+        'status. Every /api/v1 route needs ' +
         '`Authorization: Bearer <ADMIN_TOKEN>`.',
     )
     .setVersion('1')

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonValue } from '@app/placeos-client';
+import { analyseImpact, DeliveryPlanner, LeakFindings, type OutgoingMessage } from '@app/pipeline';
 import { type PrivacyRule, RuleSet } from '@app/privacy';
 import { SqliteRulesStore } from '@app/rules-store';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
@@ -11,7 +12,7 @@ import type { AdminApiOptions } from './admin-api-options';
 import { setupAdminApiDocs, useAdminApiBodyParser } from './admin-api-http';
 import { AdminApiModule } from './admin-api.module';
 import { BRIDGE_VIEW, RULES_STORE } from './admin-api.tokens';
-import type { BridgeView, BrokerPreview } from './bridge-view';
+import type { BridgeView, BrokerImpact, BrokerPreview, LeakFinding } from './bridge-view';
 import type { BrokerStatus } from '@app/mqtt-publisher';
 
 /** The fake brokers of the e2e tests and their HMAC secrets. */
@@ -23,12 +24,50 @@ export const TEST_BROKER_SECRETS: Readonly<Record<string, string>> = {
 /** The payload time the test view encodes, so payloads are predictable. */
 export const TEST_PAYLOAD_TIME = 1_700_000_000_000;
 
+/** The current state the test view's impact is computed over. */
+export const TEST_CURRENT_STATE: readonly OutgoingMessage[] = [
+  ...[1, 2, 3].map((n): OutgoingMessage => ({
+    kind: 'state',
+    topic: `placeos/org/state/sys-${n}/drv/Bookings/1/current`,
+    value: { host: `host${n}@example.com`, title: 'Sync' },
+    time: TEST_PAYLOAD_TIME,
+  })),
+  {
+    kind: 'state',
+    topic: 'placeos/org/state/sys-1/drv/Display/1/power',
+    value: true,
+    time: TEST_PAYLOAD_TIME,
+  },
+];
+
 /**
  * A small real BridgeView: the privacy library's RuleSet over fixed brokers, encoding payloads
- * as the bridge does (`{"time":…,"value":…}`). Its status objects carry a secret on purpose, so
- * the tests prove the API never passes it on.
+ * as the bridge does (`{"time":…,"value":…}`); the pipeline's leak tally and impact analysis
+ * over TEST_CURRENT_STATE. Its status objects carry a secret on purpose, so the tests prove the
+ * API never passes it on.
  */
 export class TestBridgeView implements BridgeView {
+  /** Feed it observations to give GET /findings something to show. */
+  readonly leaks = new LeakFindings({ hierarchyLength: 1 });
+  private readonly planner = new DeliveryPlanner(
+    Object.entries(TEST_BROKER_SECRETS).map(([id, secret]) => ({ id, secret, rewrite: {} })),
+    { hierarchy: ['org'], timeUnit: 'ms' },
+  );
+
+  /** The rules "in effect" that impact compares against. */
+  setCurrentRules(rules: PrivacyRule[]): void {
+    this.planner.setRules(RuleSet.compile(rules));
+  }
+
+  findings(): LeakFinding[] {
+    // An extra field on purpose: the API copies only the documented ones.
+    return this.leaks.list().map((finding) => ({ ...finding, value: 'must-not-leak' }));
+  }
+
+  impact(rules: PrivacyRule[]): Promise<BrokerImpact[]> {
+    return analyseImpact(TEST_CURRENT_STATE, this.planner, RuleSet.compile(rules));
+  }
+
   brokers(): BrokerStatus[] {
     return Object.entries(TEST_BROKER_SECRETS).map(([id, secret], index) => {
       const status: BrokerStatus & { secret: string; password: string } = {
@@ -71,6 +110,8 @@ export class TestBridgeView implements BridgeView {
 export interface TestAdminApp {
   app: NestExpressApplication;
   store: SqliteRulesStore;
+  /** The store's SQLite file (its -wal and -shm files are beside it). */
+  databasePath: string;
   close(): Promise<void>;
 }
 
@@ -80,7 +121,8 @@ export async function createTestAdminApp(
   view: BridgeView = new TestBridgeView(),
 ): Promise<TestAdminApp> {
   const dir = mkdtempSync(join(tmpdir(), 'admin-api-'));
-  const store = SqliteRulesStore.open(join(dir, 'rules.db'));
+  const databasePath = join(dir, 'rules.db');
+  const store = SqliteRulesStore.open(databasePath);
   const bridgeModule = globalBridgeModule(store, view);
   const moduleRef = await Test.createTestingModule({
     imports: [bridgeModule, AdminApiModule.forRoot(options)],
@@ -92,6 +134,7 @@ export async function createTestAdminApp(
   return {
     app,
     store,
+    databasePath,
     close: async () => {
       await app.close();
       await store.close();

@@ -27,6 +27,7 @@ const RULE_FIELDS = [
   'keepDomain',
   'value',
   'rules',
+  'subject',
 ];
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -41,7 +42,12 @@ const ROUTES: [Method, string][] = [
   ['patch', '/api/v1/rules/:id'],
   ['delete', '/api/v1/rules/:id'],
   ['post', '/api/v1/rules/preview'],
+  ['post', '/api/v1/rules/impact'],
   ['get', '/api/v1/brokers'],
+  ['get', '/api/v1/findings'],
+  ['get', '/api/v1/subjects'],
+  ['post', '/api/v1/subjects'],
+  ['delete', '/api/v1/subjects/:id'],
 ];
 
 const weirdString = fc.oneof(
@@ -111,9 +117,27 @@ const nearlyValidRule = fc.record(
   },
   { requiredKeys: [] },
 );
+const subjectLike = fc.record(
+  {
+    subject: fc.oneof(weirdString, fc.emailAddress(), wrongValue),
+    action: fc.oneof(fc.constantFrom('replace', 'hash', 'drop', 'mask'), wrongValue),
+    replacement: fc.oneof(weirdString, wrongValue),
+  },
+  { requiredKeys: [] },
+);
 const jsonBody = fc
   .oneof(
     fc.anything({ maxDepth: 4 }),
+    subjectLike,
+    fc.record(
+      {
+        rules: fc.oneof(
+          fc.array(fc.oneof(ruleLike, nearlyValidRule), { maxLength: 5 }),
+          wrongValue,
+        ),
+      },
+      { requiredKeys: [] },
+    ),
     fc.jsonValue({ maxDepth: 6 }),
     ruleLike,
     nearlyValidRule,
@@ -292,6 +316,21 @@ describe('admin API fuzzing: nothing a client sends causes a 5xx', () => {
     const list = await request(server).get('/api/v1/rules').set(auth);
     expect(list.status).toBe(200);
     expect(list.body.items.map((r: { name: string }) => r.name)).toContain('after-fuzz');
+    const subject = await request(server)
+      .post('/api/v1/subjects')
+      .set(auth)
+      .send({ subject: 'after-fuzz@example.com', action: 'replace' });
+    // The fuzzer may have registered this address already (409); either way it is listed.
+    expect([201, 409]).toContain(subject.status);
+    const subjects = await request(server).get('/api/v1/subjects').set(auth);
+    expect(subjects.status).toBe(200);
+    expect(subjects.text).not.toContain('after-fuzz@example.com');
+    const impact = await request(server)
+      .post('/api/v1/rules/impact')
+      .set(auth)
+      .send({ rules: [{ name: 'x', action: 'drop' }] });
+    expect(impact.status).toBe(200);
+    expect(impact.body.brokers[0]).toMatchObject({ broker: 'alpha', dropped: 4 });
     const preview = await request(server)
       .post('/api/v1/rules/preview')
       .set(auth)

@@ -5,8 +5,10 @@ import { AdminApiExceptionFilter } from './admin-api-exception.filter';
 import { ADMIN_API_OPTIONS } from './admin-api.tokens';
 import { AdminTokenGuard } from './admin-token.guard';
 import { BrokersController } from './brokers.controller';
+import { FindingsController } from './findings.controller';
 import { JsonBodyGuard } from './json-body.guard';
 import { RulesController } from './rules.controller';
+import { SubjectsController } from './subjects.controller';
 
 /**
  * The admin REST API under /api/v1 (admin-api.md). The host provides RULES_STORE and
@@ -35,7 +37,7 @@ export class AdminApiModule {
           generateKey: (_context, tracker, throttlerName) => `${throttlerName}:${tracker}`,
         }),
       ],
-      controllers: [RulesController, BrokersController],
+      controllers: [RulesController, BrokersController, SubjectsController, FindingsController],
       providers: [
         ...(options.providers ?? []),
         { provide: ADMIN_API_OPTIONS, useValue: { ...options } },

@@ -1,5 +1,5 @@
 import type { JsonValue } from '@app/placeos-client';
-import type { AppliedRule, PrivacyRule } from '@app/privacy';
+import type { AppliedRule, DetectorName, PrivacyRule } from '@app/privacy';
 import type { BrokerStatus } from '@app/mqtt-publisher';
 
 /** What one broker would receive for a previewed message. */
@@ -15,9 +15,35 @@ export interface BrokerPreview {
   applied: AppliedRule[];
 }
 
-/** The running bridge as the admin API sees it: broker status and a dry run of the filter chain. */
+/** Personal data the leak canary found in what a broker received (never the value itself). */
+export interface LeakFinding {
+  broker: string;
+  detector: DetectorName;
+  topicFilter: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** What saving a proposed rule set would do to one broker's retained topics. */
+export interface BrokerImpact {
+  broker: string;
+  changed: number;
+  dropped: number;
+  unchanged: number;
+  samples: { topic: string; before: string | null; after: string | null }[];
+}
+
+/**
+ * The running bridge as the admin API sees it: broker status, a dry run of the filter chain,
+ * the leak canary's findings and the impact of a proposed rule set.
+ */
 export interface BridgeView {
   brokers(): BrokerStatus[];
   /** What each broker would receive for `value` at canonical `topic` under `rules` (already in application order). */
   preview(topic: string, value: JsonValue, rules: PrivacyRule[]): Promise<BrokerPreview[]>;
+  /** The findings of this replica's leak canary. */
+  findings(): LeakFinding[];
+  /** Per broker, what the enabled `rules` would change over the current state of every topic. */
+  impact(rules: PrivacyRule[]): Promise<BrokerImpact[]>;
 }

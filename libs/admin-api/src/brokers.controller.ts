@@ -35,6 +35,18 @@ export function publicStatus(status: BrokerStatus): BrokerStatus {
   if (status.connectedSince !== undefined) copy.connectedSince = status.connectedSince;
   if (status.lastError !== undefined) copy.lastError = status.lastError;
   if (status.protocolVersion !== undefined) copy.protocolVersion = status.protocolVersion;
+  if (status.refusedByReason !== undefined) copy.refusedByReason = { ...status.refusedByReason };
+  if (status.resync !== undefined) {
+    copy.resync = { pending: status.resync.pending, sent: status.resync.sent };
+  }
+  if (status.connections !== undefined) {
+    copy.connections = status.connections.map(({ clientId, connected, queued, inFlight }) => ({
+      clientId,
+      connected,
+      queued,
+      inFlight,
+    }));
+  }
   return copy;
 }
 

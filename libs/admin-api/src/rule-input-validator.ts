@@ -34,21 +34,30 @@ export class RuleInputValidator {
     return result.input;
   }
 
-  /** A whole rule set (PUT /rules): an array of at most `maxRules` rules with unique names. */
-  async validateSet(candidate: unknown, maxRules: number): Promise<PrivacyRuleInput[]> {
+  /**
+   * A whole rule set (PUT /rules): an array of at most `maxRules` rules with unique names.
+   * `field` names where the array is when it is not the body itself (messages say `rules[0].…`).
+   */
+  async validateSet(
+    candidate: unknown,
+    maxRules: number,
+    field?: string,
+  ): Promise<PrivacyRuleInput[]> {
+    const where = field ?? 'body';
+    const prefix = (index: number) => `${field ?? ''}[${index}].`;
     if (!Array.isArray(candidate))
-      throw new BadRequestException(['body must be an array of rules']);
+      throw new BadRequestException([`${where} must be an array of rules`]);
     if (candidate.length > maxRules)
-      throw new BadRequestException([`body must contain at most ${maxRules} rules`]);
+      throw new BadRequestException([`${where} must contain at most ${maxRules} rules`]);
     const problems: string[] = [];
     const inputs: PrivacyRuleInput[] = [];
     for (const [index, item] of candidate.entries()) {
-      const result = await this.check(item, `[${index}].`);
+      const result = await this.check(item, prefix(index));
       if ('problems' in result) problems.push(...result.problems);
       else inputs.push(result.input);
       if (problems.length >= MAX_MESSAGES) break;
     }
-    if (problems.length === 0) problems.push(...duplicateNameProblems(inputs, (i) => `[${i}].`));
+    if (problems.length === 0) problems.push(...duplicateNameProblems(inputs, prefix));
     if (problems.length > 0) throw new BadRequestException(problems.slice(0, MAX_MESSAGES));
     return inputs;
   }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import {
+  BadRequestException,
   Body,
   Delete,
   Get,
@@ -25,11 +26,12 @@ import {
   ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { normalizeRule, type PrivacyRule } from '@app/privacy';
+import { normalizeRule, type PrivacyRule, type PrivacyRuleInput } from '@app/privacy';
 import { RuleNotFoundError, RuleVersionMismatchError, type RulesStore } from '@app/rules-store';
 import { AdminApiController } from './admin-api-controller.decorator';
 import { BRIDGE_VIEW, RULES_STORE } from './admin-api.tokens';
-import type { BridgeView, BrokerPreview } from './bridge-view';
+import type { BridgeView, BrokerImpact, BrokerPreview } from './bridge-view';
+import { ImpactRequestDto, ImpactResponseDto } from './dto/privacy-assurance.dto';
 import { PreviewRequestDto } from './dto/preview-request.dto';
 import { RuleInputDto } from './dto/rule-input.dto';
 import { RulePatchDto } from './dto/rule-patch.dto';
@@ -111,6 +113,35 @@ export class RulesController {
       rules.filter((rule) => rule.enabled),
     );
     return { topic: dto.topic, brokers };
+  }
+
+  @Post('impact')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'What saving a whole rule set would change on every broker, before saving it',
+    description:
+      'The body is validated as PUT /api/v1/rules validates its array. Per broker: how many ' +
+      'current topics would change, be dropped (cleared) or stay, with up to 5 samples. ' +
+      'Nothing is stored or published.',
+  })
+  @ApiBody({ type: ImpactRequestDto })
+  @ApiOkResponse({ type: ImpactResponseDto })
+  @ApiBadRequestResponse({ description: 'An invalid rule or duplicate name.' })
+  async impact(@Body() body: unknown): Promise<{ brokers: BrokerImpact[] }> {
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw new BadRequestException(['body must be an object {"rules": [...]}']);
+    const unknown = Object.keys(body).filter((key) => key !== 'rules');
+    if (unknown.length > 0)
+      throw new BadRequestException(
+        unknown.slice(0, 10).map((key) => `property ${key} should not exist`),
+      );
+    const inputs = await this.validator.validateSet(
+      (body as { rules?: unknown }).rules,
+      MAX_RULE_SET_SIZE,
+      'rules',
+    );
+    const proposed = proposedRules(inputs, await this.store.list());
+    return { brokers: await this.bridge.impact(proposed.filter((rule) => rule.enabled)) };
   }
 
   @Get(':id')
@@ -219,6 +250,26 @@ export class RulesController {
     // Array.prototype.sort is stable: equal priorities keep the order they were given in.
     return rules.sort((a, b) => a.priority - b.priority);
   }
+}
+
+/**
+ * The rules `PUT /api/v1/rules` would store for `inputs`, in the order it would apply them: a
+ * rule named like a stored one keeps that rule's id and createdAt (so equal priorities order as
+ * after saving); new rules are newer than every stored one, in the order given.
+ */
+function proposedRules(inputs: PrivacyRuleInput[], stored: PrivacyRule[]): PrivacyRule[] {
+  const byName = new Map(stored.map((rule) => [rule.name, rule]));
+  const now = new Date().toISOString();
+  return inputs.map((input, index) => {
+    const existing = byName.get(input.name);
+    return {
+      ...normalizeRule(input),
+      id: existing?.id ?? `proposed-${String(index).padStart(4, '0')}`,
+      version: existing?.version ?? 1,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+  });
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -21,10 +21,18 @@ export interface PlaceOsConfig {
   topologyPollMs: number;
   keyPollMs: number;
   requestTimeoutMs: number;
+  /** API mode: bindings per control socket and binds in flight per socket (client defaults). */
+  maxBindingsPerSocket?: number;
+  bindsInFlight?: number;
+  /** In-cluster mode: state from PlaceOS' Redis instead of control-socket bindings. */
+  redisUrl?: string;
 }
 
 export interface BrokerLimitsConfig {
   maxMessagesPerSecond?: number;
+  maxBytesPerSecond?: number;
+  /** A broker that caps retained messages below its packet size (Azure Event Grid: 64 KB). */
+  maxRetainedPayloadBytes?: number;
   maxInFlight?: number;
   maxTopicBytes?: number;
   maxTopicLevels?: number;
@@ -46,8 +54,16 @@ export interface BrokerConfig {
     ca?: Buffer;
     cert?: Buffer;
     key?: Buffer;
+    /** SNI and the name the server certificate must carry; default the URL's host. */
+    servername?: string;
     rejectUnauthorized: boolean;
   };
+  /** Client connections to this broker (`<clientId>-<n>` when more than one); default 1. */
+  connections?: number;
+  /** MQTT 5 Message Expiry Interval of state and metadata messages. */
+  messageExpirySeconds?: number;
+  /** MQTT 5 user properties sent with every message. */
+  userProperties?: Record<string, string>;
   /** HMAC key for `hash` rules; when absent one is generated and persisted in the rules store. */
   secret?: string;
   profile: BrokerProfile;

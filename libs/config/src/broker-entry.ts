@@ -12,13 +12,34 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
+  type ValidationOptions,
 } from 'class-validator';
 import { BROKER_PROFILES } from './environment';
 import { IsReadableFile } from './readable-file.validator';
 
+/** MQTT 5 user properties are UTF-8 string pairs; nested values could not be sent. */
+function IsStringMap(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isStringMap',
+      validator: {
+        validate: (value: unknown) =>
+          value !== null &&
+          typeof value === 'object' &&
+          !Array.isArray(value) &&
+          Object.values(value).every((v) => typeof v === 'string'),
+        defaultMessage: () => '$property must map names to strings',
+      },
+    },
+    options,
+  );
+}
+
 export class BrokerLimitsEntry {
   @IsOptional() @IsInt() @Min(1) maxMessagesPerSecond?: number;
+  @IsOptional() @IsInt() @Min(1) maxBytesPerSecond?: number;
   @IsOptional() @IsInt() @Min(1) @Max(65535) maxInFlight?: number;
   @IsOptional() @IsInt() @Min(1) @Max(65535) maxTopicBytes?: number;
   @IsOptional() @IsInt() @Min(1) @Max(1000) maxTopicLevels?: number;
@@ -48,7 +69,22 @@ export class BrokerEntry {
   @IsOptional() @IsReadableFile() caFile?: string;
   @IsOptional() @IsReadableFile() certFile?: string;
   @IsOptional() @IsReadableFile() keyFile?: string;
+  /** Server name for SNI and certificate verification, when it differs from the URL's host. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.-]{1,253}$/, { message: 'servername must be a host name' })
+  servername?: string;
+  /** False turns server certificate verification off: only ever written explicitly. */
   @IsOptional() @IsBoolean() rejectUnauthorized?: boolean;
+  /** Client connections to this broker; each topic always travels on the same one. */
+  @IsOptional()
+  @IsInt({ message: 'connections must be an integer from 1 to 64' })
+  @Min(1, { message: 'connections must be an integer from 1 to 64' })
+  @Max(64, { message: 'connections must be an integer from 1 to 64' })
+  connections?: number;
+  /** MQTT 5 Message Expiry Interval of every state and metadata message. */
+  @IsOptional() @IsInt() @Min(1) @Max(4_294_967_295) messageExpirySeconds?: number;
+  /** MQTT 5 user properties sent with every message (static). */
+  @IsOptional() @IsStringMap() userProperties?: Record<string, string>;
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'secret must be at least 16 characters' })

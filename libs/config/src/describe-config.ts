@@ -22,6 +22,8 @@ export function describeConfig(config: BridgeConfig): Record<string, unknown> {
       hostHeader: config.placeos.hostHeader,
       hierarchy: config.placeos.hierarchy,
       zones: config.placeos.zones,
+      source: config.placeos.redisUrl ? 'redis' : 'api',
+      ...(config.placeos.redisUrl ? { redisUrl: redactUrl(config.placeos.redisUrl) } : {}),
     },
     brokers: config.brokers.map((b) => ({
       id: b.id,
@@ -30,11 +32,18 @@ export function describeConfig(config: BridgeConfig): Record<string, unknown> {
       qos: b.qos,
       retain: b.retain,
       profile: b.profile,
+      topicPrefix: b.topicPrefix,
+      topicTemplate: b.topicTemplate,
+      connections: b.connections ?? 1,
       tls: {
         ca: !!b.tls.ca,
         clientCert: !!b.tls.cert,
+        servername: b.tls.servername,
         rejectUnauthorized: b.tls.rejectUnauthorized,
       },
+      messageExpirySeconds: b.messageExpirySeconds,
+      // Names only: a value can be a routing key or token the broker's owner considers private.
+      userProperties: b.userProperties ? Object.keys(b.userProperties) : undefined,
       secret: b.secret ? 'configured' : 'generated',
     })),
     http: {

@@ -216,7 +216,8 @@ describe('loadBridgeConfig', () => {
     expect(problems({ ...VALID, MQTT_CERT_FILE: cert })[0]).toContain(
       'MQTT_CERT_FILE and MQTT_KEY_FILE must be set together',
     );
-    expect(problems({ ...VALID, MQTT_CA_FILE: '/nonexistent/ca.pem' })).toEqual([
+    const tls = { ...VALID, MQTT_URL: 'mqtts://localhost:8883' };
+    expect(problems({ ...tls, MQTT_CA_FILE: '/nonexistent/ca.pem' })).toEqual([
       'MQTT_CA_FILE: cannot read file "/nonexistent/ca.pem"',
     ]);
   });
@@ -314,6 +315,87 @@ describe('BROKERS_FILE', () => {
         'BROKERS_FILE: broker id "one" is used more than once',
       ]),
     );
+  });
+
+  it('reads the cloud settings: connections, SNI, MQTT 5 properties, byte rate', () => {
+    const file = tempFile(
+      'cloud.yaml',
+      [
+        '- id: aws',
+        '  url: mqtts://example.iot.eu-west-1.amazonaws.com:8883',
+        '  profile: aws-iot-core',
+        '  connections: 4',
+        '  servername: example.iot.eu-west-1.amazonaws.com',
+        '  messageExpirySeconds: 86400',
+        '  userProperties: { site: hq, token: "${SITE_TOKEN}" }',
+        '  limits: { maxBytesPerSecond: 100000 }',
+        '- id: lab',
+        '  url: mqtts://lab.local:8883',
+        '  rejectUnauthorized: false',
+      ].join('\n'),
+    );
+    const config = loadBridgeConfig({
+      ...VALID,
+      MQTT_URL: undefined,
+      BROKERS_FILE: file,
+      SITE_TOKEN: 'tok-123456',
+    });
+    expect(config.brokers[0]).toMatchObject({
+      connections: 4,
+      tls: { servername: 'example.iot.eu-west-1.amazonaws.com', rejectUnauthorized: true },
+      messageExpirySeconds: 86400,
+      userProperties: { site: 'hq', token: 'tok-123456' },
+      limits: { maxBytesPerSecond: 100000 },
+    });
+    expect(config.brokers[1]).toMatchObject({ connections: 1, tls: { rejectUnauthorized: false } });
+    const summary = describeConfig(config);
+    expect(JSON.stringify(summary)).not.toContain('tok-123456');
+    expect(summary.brokers).toEqual([
+      expect.objectContaining({ connections: 4, userProperties: ['site', 'token'] }),
+      expect.objectContaining({ tls: expect.objectContaining({ rejectUnauthorized: false }) }),
+    ]);
+  });
+
+  it('turns verification off only when MQTT_REJECT_UNAUTHORIZED=false is written', () => {
+    expect(loadBridgeConfig(VALID).brokers[0].tls.rejectUnauthorized).toBe(true);
+    const off = loadBridgeConfig({ ...VALID, MQTT_REJECT_UNAUTHORIZED: 'false' });
+    expect(off.brokers[0].tls.rejectUnauthorized).toBe(false);
+  });
+
+  it('reports cloud settings that cannot work', () => {
+    const cert = tempFile('c.pem', 'x');
+    const file = tempFile(
+      'bad-cloud.yaml',
+      [
+        '- id: zero',
+        '  url: mqtts://a:8883',
+        '  connections: 0',
+        '- id: plain',
+        '  url: mqtt://b:1883',
+        `  caFile: ${cert}`,
+        '  servername: b.example',
+        '- id: half',
+        '  url: mqtts://c:8883',
+        `  certFile: ${cert}`,
+        '- id: old',
+        '  url: mqtt://d:1883',
+        '  protocolVersion: 4',
+        '  userProperties: { a: b }',
+        '- id: nested',
+        '  url: mqtt://e:1883',
+        '  userProperties: { a: { b: c } }',
+      ].join('\n'),
+    );
+    expect(problems({ ...VALID, MQTT_URL: undefined, BROKERS_FILE: file })).toEqual([
+      'BROKERS_FILE brokers[0].connections: connections must be an integer from 1 to 64',
+      'BROKERS_FILE brokers[4].userProperties: userProperties must map names to strings',
+      'BROKERS_FILE broker "plain" url is not a TLS URL (mqtts:// or wss://), so caFile, servername would be ignored',
+      'BROKERS_FILE broker "half": certFile and keyFile must be set together (client certificate and its key)',
+      'BROKERS_FILE broker "old": userProperties need MQTT 5, but protocolVersion is 4',
+    ]);
+    expect(problems({ ...VALID, MQTT_CA_FILE: cert })).toEqual([
+      'MQTT_URL is not a TLS URL (mqtts:// or wss://), so MQTT_CA_FILE would be ignored',
+    ]);
   });
 
   it('reports a file that is not YAML or not a list', () => {

@@ -63,6 +63,49 @@ function crossFieldProblems(env: Environment): string[] {
       'MQTT_CERT_FILE and MQTT_KEY_FILE must be set together (client certificate and its key)',
     );
   }
+  if (env.MQTT_URL !== undefined) {
+    const files = { MQTT_CA_FILE: env.MQTT_CA_FILE, MQTT_CERT_FILE: env.MQTT_CERT_FILE };
+    problems.push(...plainUrlProblems(env.MQTT_URL, 'MQTT_URL', files));
+  }
+  return problems;
+}
+
+/**
+ * TLS settings on a plain mqtt:// or ws:// URL would be ignored: the operator believes the
+ * connection is verified (or mutually authenticated) while it travels in clear text.
+ */
+function plainUrlProblems(url: string, where: string, settings: Record<string, unknown>): string[] {
+  if (!/^(mqtt|ws):/i.test(url)) return [];
+  const set = Object.entries(settings)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name);
+  if (set.length === 0) return [];
+  return [`${where} is not a TLS URL (mqtts:// or wss://), so ${set.join(', ')} would be ignored`];
+}
+
+/** Cross-field rules of one BROKERS_FILE entry. */
+function entryProblems(entry: BrokerEntry): string[] {
+  const where = `BROKERS_FILE broker "${entry.id}"`;
+  const problems: string[] = [];
+  if ((entry.certFile === undefined) !== (entry.keyFile === undefined)) {
+    problems.push(
+      `${where}: certFile and keyFile must be set together (client certificate and its key)`,
+    );
+  }
+  if (typeof entry.url === 'string') {
+    const { caFile, certFile, keyFile, servername } = entry;
+    problems.push(
+      ...plainUrlProblems(entry.url, `${where} url`, { caFile, certFile, keyFile, servername }),
+    );
+  }
+  if (parseProtocolVersion(entry.protocolVersion) === 4) {
+    const v5Only = (['messageExpirySeconds', 'userProperties'] as const).filter(
+      (name) => entry[name] !== undefined,
+    );
+    if (v5Only.length > 0) {
+      problems.push(`${where}: ${v5Only.join(' and ')} need MQTT 5, but protocolVersion is 4`);
+    }
+  }
   return problems;
 }
 
@@ -138,8 +181,13 @@ function fromEntry(entry: BrokerEntry, instanceId: string, shardIndex: number): 
       ca: read(entry.caFile),
       cert: read(entry.certFile),
       key: read(entry.keyFile),
-      rejectUnauthorized: entry.rejectUnauthorized ?? true,
+      servername: entry.servername,
+      // Verification stays on unless `false` is written out: no default ever turns it off.
+      rejectUnauthorized: entry.rejectUnauthorized !== false,
     },
+    connections: entry.connections ?? 1,
+    messageExpirySeconds: entry.messageExpirySeconds,
+    userProperties: entry.userProperties ? { ...entry.userProperties } : undefined,
     secret: entry.secret,
     profile: entry.profile ?? 'generic',
     topicPrefix: entry.topicPrefix,
@@ -173,6 +221,7 @@ export function loadBridgeConfig(raw: NodeJS.ProcessEnv): BridgeConfig {
     problems.push(...result.problems);
     const count = env.SHARD_COUNT ?? 1;
     for (const entry of fileEntries) {
+      problems.push(...entryProblems(entry));
       if (count > 1 && entry.clientId !== undefined && !hasReplicaPlaceholder(entry.clientId)) {
         problems.push(sharedClientIdProblem(`BROKERS_FILE broker "${entry.id}" clientId`, count));
       }
@@ -238,6 +287,9 @@ export function loadBridgeConfig(raw: NodeJS.ProcessEnv): BridgeConfig {
       topologyPollMs: env.PLACEOS_TOPOLOGY_POLL_MS ?? 30_000,
       keyPollMs: env.PLACEOS_KEY_POLL_MS ?? 60_000,
       requestTimeoutMs: env.PLACEOS_REQUEST_TIMEOUT_MS ?? 10_000,
+      maxBindingsPerSocket: env.PLACEOS_MAX_BINDINGS_PER_SOCKET,
+      bindsInFlight: env.PLACEOS_BINDS_IN_FLIGHT,
+      redisUrl: env.PLACEOS_REDIS_URL,
     },
     brokers,
     http: {

@@ -1,5 +1,6 @@
 import type { BrokerConfig } from '@app/config';
 import type { ClientMqttOptions } from './bridge-client-mqtt';
+import type { PublishProperties } from './message-properties';
 import { RawPayloadSerializer } from './raw-payload-serializer';
 
 /** Keepalive the bridge asks for; Azure Event Grid caps it at 1,160 s, so 60 s suits all. */
@@ -11,37 +12,67 @@ export interface LastWill {
   payload: string;
   qos: 0 | 1;
   retain: boolean;
+  properties?: PublishProperties;
+}
+
+/** What one connection attempt needs besides the broker's configuration. */
+export interface AttemptSettings {
+  clientId: string;
+  protocolVersion: 4 | 5;
+  /** Only the connection that announces the instance's status carries it. */
+  will?: LastWill;
+  connectTimeoutMs: number;
+}
+
+/** mqtt.js options that Nest's MqttClientOptions type does not list; ClientMqtt passes them on. */
+interface MqttJsExtras {
+  servername?: string;
+  autoUseTopicAlias?: boolean;
 }
 
 /**
  * ClientMqtt options for one connection attempt. mqtt.js never reconnects by itself
- * (`reconnectPeriod: 0`): BrokerConnection owns the retry loop, its backoff and protocol
- * fallback, and starts every attempt with a fresh client.
+ * (`reconnectPeriod: 0`): MqttSession owns the retry loop, its backoff and protocol fallback,
+ * and starts every attempt with a fresh client. Server certificates are verified unless the
+ * configuration says `rejectUnauthorized: false` in so many words.
  */
 export function clientMqttOptions(
   config: BrokerConfig,
-  protocolVersion: 4 | 5,
-  will: LastWill,
-  connectTimeoutMs: number,
+  settings: AttemptSettings,
 ): ClientMqttOptions {
-  const options: ClientMqttOptions = {
+  const rejectUnauthorized = config.tls?.rejectUnauthorized !== false;
+  const options: ClientMqttOptions & MqttJsExtras = {
     url: config.url,
-    clientId: config.clientId,
-    protocolVersion,
+    clientId: settings.clientId,
+    protocolVersion: settings.protocolVersion,
     clean: true,
     keepalive: KEEPALIVE_SECONDS,
     reconnectPeriod: 0,
-    connectTimeout: connectTimeoutMs,
-    // Offline buffering is BrokerConnection's job (latest value per topic), never mqtt.js's.
+    connectTimeout: settings.connectTimeoutMs,
+    // Offline buffering is the outbox's job (latest value per topic), never mqtt.js's.
     queueQoSZero: false,
     serializer: new RawPayloadSerializer(),
-    will: { topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain },
-    rejectUnauthorized: config.tls?.rejectUnauthorized !== false,
+    rejectUnauthorized,
+    // Aliases the session registers are then used for later publishes of the same topic.
+    autoUseTopicAlias: settings.protocolVersion === 5,
   };
+  if (settings.will) options.will = { ...settings.will };
   if (config.username !== undefined) options.username = config.username;
   if (config.password !== undefined) options.password = config.password;
-  if (config.tls?.ca) options.ca = config.tls.ca;
-  if (config.tls?.cert) options.cert = config.tls.cert;
-  if (config.tls?.key) options.key = config.tls.key;
+  const { ca, cert, key, servername } = config.tls ?? {};
+  if (ca) options.ca = ca;
+  if (cert) options.cert = cert;
+  if (key) options.key = key;
+  if (servername) options.servername = servername;
+  if (/^wss:/i.test(config.url)) {
+    // mqtt.js hands ca/cert/key/rejectUnauthorized to the WebSocket, but not the server name.
+    options.wsOptions = {
+      rejectUnauthorized,
+      ...(ca ? { ca } : {}),
+      ...(cert ? { cert } : {}),
+      ...(key ? { key } : {}),
+      ...(servername ? { servername } : {}),
+    };
+  }
   return options;
 }

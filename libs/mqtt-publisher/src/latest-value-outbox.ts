@@ -59,6 +59,23 @@ export class LatestValueOutbox {
     return true;
   }
 
+  /** The oldest waiting message, left in place. */
+  peek(): { topic: string; payload: Buffer } | undefined {
+    return this.head && { topic: this.head.topic, payload: this.head.payload };
+  }
+
+  /** Removes the waiting message of `topic`; false when none waits. */
+  delete(topic: string): boolean {
+    const entry = this.entries.get(topic);
+    if (!entry) return false;
+    if (entry.prev) entry.prev.next = entry.next;
+    else this.head = entry.next;
+    if (entry.next) entry.next.prev = entry.prev;
+    else this.tail = entry.prev;
+    this.entries.delete(topic);
+    return true;
+  }
+
   /** Removes and returns the oldest waiting message. */
   shift(): { topic: string; payload: Buffer } | undefined {
     const entry = this.head;

@@ -1,46 +1,51 @@
-import type { BrokerProfile } from '@app/config';
+import { topicLimitViolations, topicNameProblem } from '@app/topics';
 import type { EffectiveLimits } from './profile-limits';
+import type { Refusal } from './refusals';
 
-// Lone UTF-16 surrogates cannot be encoded as UTF-8; in `u` mode a valid pair is one code point.
-const LONE_SURROGATE = /\p{Cs}/u;
-// AWS IoT Core exempts the Basic Ingest prefix `$aws/rules/<rule>/` from its topic limits.
-const AWS_BASIC_INGEST = /^\$aws\/rules\/[^/]*\//;
-
-/** Why a topic is not a valid MQTT topic name to publish to, or undefined when it is. */
-export function invalidTopicReason(topic: string): string | undefined {
-  if (topic.length === 0) return 'invalid topic: empty';
-  if (topic.includes('+') || topic.includes('#')) return 'invalid topic: contains a wildcard';
-  if (topic.includes('\u0000')) return 'invalid topic: contains NUL';
-  if (LONE_SURROGATE.test(topic)) return 'invalid topic: not valid UTF-8';
-  return undefined;
+/** What decides whether one message may go to a broker. */
+export interface MessageSize {
+  topic: string;
+  payloadBytes: number;
+  /** The PUBLISH packet's size (see MessageProperties.packetBytes). */
+  packetBytes: number;
 }
 
 /**
- * Why a message breaks the broker's limits (or is invalid), or undefined when it may be sent.
- * Refusing here keeps the broker from closing the connection over one bad message.
+ * Why a message must not be sent to this broker, or undefined when it may. Refusing here keeps
+ * the broker from closing the connection over one bad message. `maxPacketBytes` is the broker's
+ * CONNACK Maximum Packet Size, once known; `maxBytesPerSecond` a message can never fit in.
  */
-export function refusalReason(
-  topic: string,
-  payloadBytes: number,
+export function refusalOf(
+  message: MessageSize,
   limits: EffectiveLimits,
-  profile: BrokerProfile,
-): string | undefined {
-  const invalid = invalidTopicReason(topic);
-  if (invalid) return invalid;
-  const limited = profile === 'aws-iot-core' ? topic.replace(AWS_BASIC_INGEST, '') : topic;
-  const topicBytes = Buffer.byteLength(limited, 'utf8');
-  if (topicBytes > limits.maxTopicBytes) {
-    return `topic too long: ${topicBytes} bytes > ${limits.maxTopicBytes}`;
+  maxPacketBytes?: number,
+): Refusal | undefined {
+  const invalid = topicNameProblem(message.topic);
+  if (invalid) return { reason: 'invalid_topic', detail: `invalid topic: ${invalid}` };
+  const [violation] = topicLimitViolations(message.topic, limits);
+  if (violation) return { reason: violation.kind, detail: violation.detail };
+  if (message.payloadBytes > limits.maxPayloadBytes) {
+    return {
+      reason: 'payload_too_large',
+      detail: `payload is ${message.payloadBytes} bytes, broker allows ${limits.maxPayloadBytes}`,
+    };
   }
-  if (limits.maxTopicLevels !== undefined) {
-    let levels = 1;
-    for (let i = 0; i < limited.length; i++) if (limited.charCodeAt(i) === 0x2f) levels++;
-    if (levels > limits.maxTopicLevels) {
-      return `too many topic levels: ${levels} > ${limits.maxTopicLevels}`;
-    }
-  }
-  if (payloadBytes > limits.maxPayloadBytes) {
-    return `payload too large: ${payloadBytes} bytes > ${limits.maxPayloadBytes}`;
+  const packet = packetRefusal(message.packetBytes, maxPacketBytes);
+  if (packet) return packet;
+  if (limits.maxBytesPerSecond !== undefined && message.packetBytes > limits.maxBytesPerSecond) {
+    return {
+      reason: 'exceeds_byte_rate',
+      detail: `packet is ${message.packetBytes} bytes, more than the ${limits.maxBytesPerSecond} bytes/s the broker allows`,
+    };
   }
   return undefined;
+}
+
+/** Why a packet is over the broker's CONNACK Maximum Packet Size, or undefined. */
+export function packetRefusal(packetBytes: number, maxPacketBytes?: number): Refusal | undefined {
+  if (maxPacketBytes === undefined || packetBytes <= maxPacketBytes) return undefined;
+  return {
+    reason: 'packet_too_large',
+    detail: `packet is ${packetBytes} bytes, broker's Maximum Packet Size is ${maxPacketBytes}`,
+  };
 }

@@ -75,6 +75,25 @@ describe('MQTT protocol version', () => {
     expect(conn.status().lastError).toBeUndefined();
   });
 
+  it('warns when the fallback drops MQTT 5 settings (expiry, user properties)', async () => {
+    const broker = await aedes();
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line)) },
+    );
+    const conn = new BrokerConnection(
+      testBrokerConfig(broker.url, { messageExpirySeconds: 60, userProperties: { a: 'b' } }),
+      { instanceId: 'replica-0', logger, reconnectPeriodMs: 50, maxReconnectPeriodMs: 100 },
+    );
+    cleanups.push(() => conn.close(500));
+    await conn.start();
+    expect(await conn.whenConnected(5000)).toBe(true);
+    expect(lines.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
+      'this broker speaks only MQTT 3.1.1: messageExpirySeconds and userProperties are not sent',
+    ]);
+  });
+
   it('does not fall back when MQTT 5 is forced, and reports why', async () => {
     const broker = await aedes();
     const conn = connection(broker.url, 5);

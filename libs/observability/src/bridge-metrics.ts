@@ -92,7 +92,19 @@ export class BridgeMetrics {
   });
   readonly brokerRefused = new MirroredCounter({
     name: 'placeos_bridge_broker_refused_messages_total',
-    help: "Messages refused by the broker's limits (topic too long, payload too large, outbox full)",
+    help: "Messages refused by the broker's limits, per reason (topic too long, payload too large, outbox full…)",
+    labelNames: ['broker', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly brokerResyncPending = new Gauge({
+    name: 'placeos_bridge_broker_resync_pending_messages',
+    help: 'Messages of the re-sync after a (re)connect still waiting behind live changes',
+    labelNames: ['broker'] as const,
+    registers: [this.registry],
+  });
+  readonly brokerResyncSent = new MirroredCounter({
+    name: 'placeos_bridge_broker_resync_sent_messages_total',
+    help: 'Messages sent by re-syncs after a (re)connect',
     labelNames: ['broker'] as const,
     registers: [this.registry],
   });

@@ -1,12 +1,13 @@
 import type { JsonValue, StateChange, Topology, TopologyUpdate } from '@app/placeos-client';
 import type { BridgeMetrics } from '@app/observability';
-import type { AppliedRule, RuleSet } from '@app/privacy';
+import type { AppliedRule, RuleSet, SubjectSet } from '@app/privacy';
 import type { TopicMapper } from '@app/topics';
 import type { Logger } from 'pino';
 import type { BrokerTarget } from './broker-target';
 import type { DeliveryPlanner } from './delivery-planner';
 import type { DeliverySink } from './delivery-sink';
 import type { DeliveryLedger } from './delivery-ledger';
+import { analyseImpact, type BrokerImpact } from './impact-analysis';
 import { MetadataClock } from './metadata-clock';
 import type { Delivery, OutgoingMessage } from './outgoing-message';
 import { StateProjection } from './state-projection';
@@ -87,8 +88,17 @@ export class BridgePipeline {
     metrics.stateEvents.inc({ kind: change.resync ? 'resync' : 'live' });
     if (change.invalidJson) this.noteInvalidJson(change);
     const slot = { systemId: change.systemId, moduleName: change.moduleName, index: change.index };
-    store.apply(slot, change);
     const topology = this.parts.topology();
+    if (change.removed) {
+      // Computed while the store still holds the key: the topic that stops existing.
+      const gone = this.projection.topic(topology, slot, change.key);
+      store.remove(slot, change.key);
+      return {
+        messages: gone === undefined ? [] : [{ kind: 'clear', topic: gone }],
+        skipUnchanged: true,
+      };
+    }
+    store.apply(slot, change);
     const topic = this.projection.topic(topology, slot, change.key);
     if (topic === undefined) {
       // Kept in the store: a topology poll that learns the slot publishes it then.
@@ -174,10 +184,11 @@ export class BridgePipeline {
   /**
    * Re-plans every current message for the given brokers (all by default) and delivers what
    * differs from what each holds. After a broker (re)connect its ledger is forgotten first, so
-   * everything is sent again: a restarted broker may have lost its retained messages.
+   * everything is sent again: a restarted broker may have lost its retained messages. `resync`
+   * marks such a re-send, which brokers pace behind live changes.
    */
   async republish(
-    options: { brokers?: readonly string[]; forget?: boolean } = {},
+    options: { brokers?: readonly string[]; forget?: boolean; resync?: boolean } = {},
   ): Promise<number> {
     const targets = this.selectTargets(options.brokers);
     if (targets.length === 0) return 0;
@@ -188,12 +199,12 @@ export class BridgePipeline {
       chunk.push(...this.parts.planner.plan(message, targets));
       planned++;
       if (chunk.length >= REPUBLISH_CHUNK) {
-        this.parts.sink.deliver(chunk, true);
+        this.parts.sink.deliver(chunk, true, options.resync);
         chunk = [];
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    this.parts.sink.deliver(chunk, true);
+    this.parts.sink.deliver(chunk, true, options.resync);
     return planned;
   }
 
@@ -201,6 +212,25 @@ export class BridgePipeline {
   async applyRules(ruleSet: RuleSet): Promise<number> {
     this.parts.planner.setRules(ruleSet);
     return this.republish();
+  }
+
+  /**
+   * New rules and data subjects together (one reload of the store): from now on every message
+   * is filtered by both, and retained copies are fixed.
+   */
+  async applyPrivacy(ruleSet: RuleSet, subjects: SubjectSet): Promise<number> {
+    this.parts.planner.setRules(ruleSet);
+    this.parts.planner.setSubjects(subjects);
+    return this.republish();
+  }
+
+  /**
+   * What saving `proposed` instead of the rules in effect would change on each broker, over the
+   * current state of every topic. Read-only: nothing is published, and the metadata clock is
+   * only peeked at. Yields to the event loop between chunks, so publishing goes on meanwhile.
+   */
+  impact(proposed: RuleSet): Promise<BrokerImpact[]> {
+    return analyseImpact(this.messagesNow(), this.parts.planner, proposed);
   }
 
   /** What each broker would receive for `value` at canonical `topic` under `ruleSet`. */
@@ -224,6 +254,18 @@ export class BridgePipeline {
     if (now - this.lastEventErrorLog < INVALID_JSON_LOG_INTERVAL_MS) return;
     this.lastEventErrorLog = now;
     this.parts.logger.error({ err: error, pattern }, 'event processing failed; continuing');
+  }
+
+  /** currentMessages() without recording metadata versions (for read-only sweeps). */
+  private *messagesNow(): Generator<OutgoingMessage> {
+    const topology = this.parts.topology();
+    const now = this.now();
+    for (const entry of this.parts.mapper.metadata(topology).values()) {
+      if (!this.ownsMetadata(entry.topic)) continue;
+      const time = this.metadataClock.peek(entry.topic, entry.model, now);
+      yield { kind: 'metadata', topic: entry.topic, value: entry.model, time };
+    }
+    yield* this.projection.messages(topology);
   }
 
   private selectTargets(ids?: readonly string[]): BrokerTarget[] {

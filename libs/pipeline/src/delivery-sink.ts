@@ -7,6 +7,8 @@ import type { Delivery } from './outgoing-message';
 export interface DeliveryConnection {
   readonly id: string;
   publish(topic: string, payload: string | Buffer): 'queued' | { refused: string };
+  /** State re-sent after a reconnect: paced behind live changes (publish when absent). */
+  publishResync?(topic: string, payload: string | Buffer): 'queued' | { refused: string };
   clear(topic: string): 'queued' | { refused: string };
 }
 
@@ -26,12 +28,15 @@ export class DeliverySink {
     private readonly logger: Logger,
   ) {}
 
-  /** `skipUnchanged`: leave topics alone whose broker already holds the same value. */
-  deliver(deliveries: readonly Delivery[], skipUnchanged = false): void {
-    for (const delivery of deliveries) this.deliverOne(delivery, skipUnchanged);
+  /**
+   * `skipUnchanged`: leave topics alone whose broker already holds the same value. `resync`:
+   * the state re-sent after a broker reconnect, which must not hold up live changes.
+   */
+  deliver(deliveries: readonly Delivery[], skipUnchanged = false, resync = false): void {
+    for (const delivery of deliveries) this.deliverOne(delivery, skipUnchanged, resync);
   }
 
-  private deliverOne(delivery: Delivery, skipUnchanged: boolean): void {
+  private deliverOne(delivery: Delivery, skipUnchanged: boolean, resync: boolean): void {
     const connection = this.connections.get(delivery.brokerId);
     if (!connection) return;
     const { brokerId, canonicalTopic } = delivery;
@@ -56,7 +61,7 @@ export class DeliverySink {
       return;
     }
     if (delivery.applied.length > 0) this.metrics.filtered.inc({ broker: brokerId });
-    if (this.send(connection, delivery, delivery.payload, delivery.kind)) {
+    if (this.send(connection, delivery, delivery.payload, delivery.kind, resync)) {
       this.ledger.recordPublished(brokerId, canonicalTopic, delivery.digest);
     }
   }
@@ -66,11 +71,14 @@ export class DeliverySink {
     delivery: Delivery,
     payload: string | null,
     kind: string,
+    resync = false,
   ): boolean {
     const outcome =
       payload === null
         ? connection.clear(delivery.topic)
-        : connection.publish(delivery.topic, payload);
+        : resync && connection.publishResync
+          ? connection.publishResync(delivery.topic, payload)
+          : connection.publish(delivery.topic, payload);
     if (outcome === 'queued') {
       this.metrics.published.inc({ broker: connection.id, kind });
       return true;

@@ -20,6 +20,13 @@ export class MetadataClock {
     return { time, changed: true };
   }
 
+  /** The time `observe` would give this model version, without remembering it. */
+  peek(topic: string, model: JsonObject, now: number): number {
+    const previous = this.seen.get(topic);
+    if (previous && previous.text === JSON.stringify(model)) return previous.time;
+    return updatedAtMs(model) ?? now;
+  }
+
   forget(topic: string): void {
     this.seen.delete(topic);
   }

@@ -1,17 +1,22 @@
-import { type PrivacyRule, RuleSet } from '@app/privacy';
+import { type PrivacyRule, RuleSet, type SubjectEntry, SubjectSet } from '@app/privacy';
 import type { Logger } from 'pino';
 
-/** Where rules come from (the rules store satisfies it). */
+/** Where rules and data subjects come from (the rules store satisfies it). */
 export interface RuleSource {
   list(): Promise<PrivacyRule[]>;
   revision(): Promise<number>;
   onChange(listener: () => void): () => void;
+  /** Registered data subjects (keyed digests); a source without them has none. */
+  listSubjects?(): Promise<SubjectEntry[]>;
+  /** The key the subject digests are made with. */
+  subjectKey?(): Promise<string>;
 }
 
 /**
- * Keeps the pipeline's rule set equal to the stored rules: reloads on every in-process change
- * and polls the store's revision so changes made by another replica arrive within seconds.
- * Reloads are serialized and coalesced: a burst of edits triggers at most one extra reload.
+ * Keeps the pipeline's rule set and data subjects equal to the stored ones: reloads on every
+ * in-process change and polls the store's revision (which subject changes bump too) so changes
+ * made by another replica arrive within seconds. Reloads are serialized and coalesced: a burst
+ * of edits triggers at most one extra reload.
  */
 export class RulesWatcher {
   private revision = -1;
@@ -19,10 +24,11 @@ export class RulesWatcher {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private cachedSubjectKey: string | undefined;
 
   constructor(
     private readonly source: RuleSource,
-    private readonly apply: (ruleSet: RuleSet) => Promise<unknown>,
+    private readonly apply: (ruleSet: RuleSet, subjects: SubjectSet) => Promise<unknown>,
     private readonly logger: Logger,
     private readonly pollMs = 2000,
   ) {}
@@ -73,6 +79,15 @@ export class RulesWatcher {
     }
   }
 
+  private async loadSubjects(): Promise<SubjectSet> {
+    if (!this.source.listSubjects || !this.source.subjectKey) return SubjectSet.EMPTY;
+    const entries = await this.source.listSubjects();
+    if (entries.length === 0) return SubjectSet.EMPTY;
+    // The key never changes once generated; reading it once per process is enough.
+    this.cachedSubjectKey ??= await this.source.subjectKey();
+    return SubjectSet.compile(entries, this.cachedSubjectKey);
+  }
+
   private async reloadNow(): Promise<void> {
     const revision = await this.source.revision();
     const rules = await this.source.list();
@@ -80,8 +95,12 @@ export class RulesWatcher {
     for (const problem of ruleSet.problems) {
       this.logger.error(problem, 'privacy rule skipped: it cannot be compiled');
     }
+    const subjects = await this.loadSubjects();
     this.revision = revision;
-    const republished = await this.apply(ruleSet);
-    this.logger.info({ rules: ruleSet.size, revision, republished }, 'privacy rules in effect');
+    const republished = await this.apply(ruleSet, subjects);
+    this.logger.info(
+      { rules: ruleSet.size, subjects: subjects.size, revision, republished },
+      'privacy rules in effect',
+    );
   }
 }

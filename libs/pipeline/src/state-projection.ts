@@ -1,5 +1,5 @@
 import type { Topology } from '@app/placeos-client';
-import { stateTopic, type TopicMapper } from '@app/topics';
+import { encodeTopicLevel, stateTopic, type TopicMapper } from '@app/topics';
 import type { OutgoingMessage } from './outgoing-message';
 import type { SlotRef, StateStore } from './state-store';
 
@@ -48,6 +48,29 @@ export class StateProjection {
       }
     }
     return index;
+  }
+
+  /**
+   * The state message of every stored key of every slot the topology knows, without building
+   * the topic index: each slot's topic prefix is worked out once (a topic is its slot's prefix
+   * plus the encoded key), which is most of the cost of a sweep over every topic.
+   */
+  *messages(topology: Topology): Generator<OutgoingMessage> {
+    for (const [slot, keys] of this.store.entries()) {
+      let prefix: string | undefined;
+      for (const [key, stored] of keys) {
+        let topic: string;
+        if (prefix === undefined) {
+          const first = this.topic(topology, slot, key);
+          if (first === undefined) break;
+          prefix = first.slice(0, first.length - encodeTopicLevel(key).length);
+          topic = first;
+        } else {
+          topic = prefix + encodeTopicLevel(key);
+        }
+        yield { kind: 'state', topic, value: stored.value, time: stored.receivedAt };
+      }
+    }
   }
 
   /** The state message for a topic of the projection, from the stored value. */

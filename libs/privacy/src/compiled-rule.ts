@@ -41,6 +41,11 @@ export class LeafScratch {
 /** One enabled rule, with its topic filter, key paths and matcher compiled once. */
 export class CompiledRule {
   readonly info: AppliedRule;
+  /**
+   * What the rule does and where it sits in the order, as text: two rules with the same key act
+   * identically (the name is left out; it changes nothing a broker receives).
+   */
+  readonly key: string;
   readonly priority: number;
   readonly createdAt: string;
   readonly id: string;
@@ -58,6 +63,18 @@ export class CompiledRule {
     this.priority = rule.priority ?? 100;
     this.createdAt = rule.createdAt ?? '';
     this.info = Object.freeze({ id: rule.id, name: rule.name, action: rule.action });
+    this.key = JSON.stringify([
+      rule.id,
+      this.priority,
+      this.createdAt,
+      rule.topic ?? '#',
+      rule.brokers ?? ['*'],
+      rule.match ?? null,
+      rule.keys ?? null,
+      rule.action,
+      rule.mask ?? null,
+      rule.replacement ?? null,
+    ]);
     this.filter = filter;
     const brokers = rule.brokers ?? ['*'];
     this.allBrokers = brokers.includes('*');
@@ -100,6 +117,11 @@ export class CompiledRule {
     return (
       (this.allBrokers || this.brokers.has(brokerId)) && this.filter.matchesLevels(topicLevels)
     );
+  }
+
+  /** Whether this rule's topic filter matches, whatever the broker. */
+  matchesTopic(topicLevels: readonly string[]): boolean {
+    return this.filter.matchesLevels(topicLevels);
   }
 
   /** The value after this rule (the same reference when unchanged), or DROP. */

@@ -1,5 +1,5 @@
 import RE2 from 're2';
-import type { DetectorName } from './privacy-rule';
+import { DETECTOR_NAMES, type DetectorName } from './privacy-rule';
 import {
   isWholePhone,
   mayContainEmail,
@@ -55,4 +55,19 @@ const DETECTORS: Readonly<Record<DetectorName, TextMatcher>> = {
 /** The matcher for a built-in detector name, or undefined for an unknown name. */
 export function detectorMatcher(name: string): TextMatcher | undefined {
   return Object.hasOwn(DETECTORS, name) ? DETECTORS[name as DetectorName] : undefined;
+}
+
+/** A built-in detector with its name. */
+export interface NamedDetector {
+  readonly name: DetectorName;
+  readonly matcher: TextMatcher;
+}
+
+const NAMED_DETECTORS: readonly NamedDetector[] = Object.freeze(
+  DETECTOR_NAMES.map((name) => Object.freeze({ name, matcher: DETECTORS[name] })),
+);
+
+/** Every built-in detector, in DETECTOR_NAMES order. */
+export function builtInDetectors(): readonly NamedDetector[] {
+  return NAMED_DETECTORS;
 }

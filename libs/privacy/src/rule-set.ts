@@ -60,7 +60,27 @@ export class RuleSet {
    * rules applied so far, which is the only way a drop has no drop rule in `applied`.
    */
   apply(canonicalTopic: string, value: JsonValue, target: FilterTarget): FilterResult {
-    const rules = this.rulesFor(canonicalTopic, target.id);
+    return this.runChain(this.rulesFor(canonicalTopic, target.id), value, target);
+  }
+
+  /**
+   * apply() for a topic already split on `/`, selecting its rules without the per-topic cache:
+   * for sweeps over every topic (impact), which would only evict the live path's entries.
+   */
+  applyToLevels(
+    topicLevels: readonly string[],
+    value: JsonValue,
+    target: FilterTarget,
+  ): FilterResult {
+    const rules = this.rules.filter((rule) => rule.selects(topicLevels, target.id));
+    return this.runChain(rules, value, target);
+  }
+
+  private runChain(
+    rules: readonly CompiledRule[],
+    value: JsonValue,
+    target: FilterTarget,
+  ): FilterResult {
     if (rules.length === 0) return { outcome: 'publish', value, changed: false, applied: [] };
     const applied: AppliedRule[] = [];
     const scratch = new LeafScratch();
@@ -87,6 +107,32 @@ export class RuleSet {
   /** Whether some enabled rule's topic filter and broker list select this message. */
   selects(canonicalTopic: string, brokerId: string): boolean {
     return this.rulesFor(canonicalTopic, brokerId).length > 0;
+  }
+
+  /**
+   * Whether some enabled rule selects the topic (split on `/`): for `brokerId`, or for any
+   * broker when it is omitted. Uncached, so a sweep over every topic leaves the per-topic
+   * selection cache alone.
+   */
+  mayApplyTo(topicLevels: readonly string[], brokerId?: string): boolean {
+    return brokerId === undefined
+      ? this.rules.some((rule) => rule.matchesTopic(topicLevels))
+      : this.rules.some((rule) => rule.selects(topicLevels, brokerId));
+  }
+
+  /**
+   * The rules that `a` and `b` do not share (compared by what they do and where they sit in the
+   * order), as a set to ask `mayApplyTo`. A message that none of them selects goes through the
+   * same rules in the same order under `a` and `b`, so both give it the same result.
+   */
+  static difference(a: RuleSet, b: RuleSet): RuleSet {
+    const inA = new Set(a.rules.map((rule) => rule.key));
+    const inB = new Set(b.rules.map((rule) => rule.key));
+    const differing = [
+      ...a.rules.filter((rule) => !inB.has(rule.key)),
+      ...b.rules.filter((rule) => !inA.has(rule.key)),
+    ];
+    return new RuleSet(differing, []);
   }
 
   private rulesFor(topic: string, brokerId: string): readonly CompiledRule[] {

@@ -4,7 +4,10 @@ export {
   RuleNotFoundError,
   RulesStoreError,
   RuleVersionMismatchError,
+  SubjectExistsError,
+  SubjectNotFoundError,
 } from './rules-store-errors';
+export type { StoredSubject, SubjectInput } from './subject-records';
 export { openRulesStore } from './open-rules-store';
 export { SqliteRulesStore } from './sqlite-rules-store';
 export { SQLITE_MIGRATIONS, runSqliteMigrations } from './sqlite-migrations';

@@ -50,6 +50,25 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       INSERT INTO rules_revision (singleton, value) VALUES (TRUE, 0);
     `,
   },
+  {
+    version: 2,
+    description: 'data subjects (keyed digests only) and the subject key',
+    sql: `
+      CREATE TABLE subjects (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        digest TEXT NOT NULL UNIQUE,
+        action TEXT NOT NULL,
+        replacement TEXT,
+        created_at TEXT COLLATE "C" NOT NULL
+      );
+      CREATE INDEX subjects_creation_order ON subjects (created_at, id);
+      CREATE TABLE store_keys (
+        name TEXT PRIMARY KEY,
+        secret TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /**

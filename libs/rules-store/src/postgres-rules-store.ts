@@ -13,6 +13,7 @@ import {
   RULES_CHANGED_CHANNEL,
 } from './postgres-change-listener';
 import { runPostgresMigrations } from './postgres-migrations';
+import { insertSubject, readSubjects, removeSubject, storedSubjectKey } from './postgres-subjects';
 import { planRuleSetReplacement } from './rule-set-replacement';
 import { scrubSecret } from './redact-database-url';
 import {
@@ -34,6 +35,7 @@ import {
   RulesStoreError,
   RuleVersionMismatchError,
 } from './rules-store-errors';
+import type { StoredSubject, SubjectInput } from './subject-records';
 
 /** Anything that runs a query: the pool (autocommit) or a client inside a transaction. */
 type Queryable = Pick<PoolClient, 'query'>;
@@ -54,6 +56,7 @@ const UNIQUE_VIOLATION = '23505';
 export class PostgresRulesStore implements RulesStore {
   private readonly listeners = new Set<() => void>();
   private readonly ids = new RuleIdGenerator();
+  private readonly subjectIds = new RuleIdGenerator('subject');
   private closing: Promise<void> | undefined;
   /** Tells this store's own notifications from other replicas'. */
   private readonly writer = randomBytes(8).toString('hex');
@@ -117,7 +120,7 @@ export class PostgresRulesStore implements RulesStore {
       } finally {
         client.release();
       }
-      await store.readAll(pool).catch((error: unknown) => {
+      await Promise.all([store.readAll(pool), readSubjects(pool)]).catch((error: unknown) => {
         throw store.asStoreError(error, `Cannot read the rules database ${settings.redactedUrl}`);
       });
       options.logger?.info(
@@ -185,6 +188,28 @@ export class PostgresRulesStore implements RulesStore {
       }
       return { result: await this.readAll(tx), changed: deleted.length + writes.length > 0 };
     });
+  }
+
+  listSubjects(): Promise<StoredSubject[]> {
+    return this.run(() => readSubjects(this.pool));
+  }
+
+  createSubject(input: SubjectInput): Promise<StoredSubject> {
+    return this.write(async (tx) => ({
+      result: await insertSubject(tx, this.subjectIds.next(), input, new Date().toISOString()),
+      changed: true,
+    }));
+  }
+
+  deleteSubject(id: string): Promise<void> {
+    return this.write(async (tx) => {
+      await removeSubject(tx, id);
+      return { result: undefined, changed: true };
+    });
+  }
+
+  subjectKey(): Promise<string> {
+    return this.run(() => storedSubjectKey(this.pool));
   }
 
   revision(): Promise<number> {

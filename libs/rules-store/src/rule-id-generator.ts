@@ -9,6 +9,9 @@ export class RuleIdGenerator {
   private lastTime = 0;
   private counter = 0;
 
+  /** `prefix` names the kind of record (`rule`, `subject`). */
+  constructor(private readonly prefix = 'rule') {}
+
   next(now = Date.now()): string {
     if (now > this.lastTime) {
       this.lastTime = now;
@@ -18,6 +21,6 @@ export class RuleIdGenerator {
     }
     const time = this.lastTime.toString(36).padStart(9, '0');
     const counter = this.counter.toString(36).padStart(4, '0');
-    return `rule-${time}${counter}${randomBytes(4).toString('hex')}`;
+    return `${this.prefix}-${time}${counter}${randomBytes(4).toString('hex')}`;
   }
 }

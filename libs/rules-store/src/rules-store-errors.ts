@@ -32,3 +32,19 @@ export class RuleVersionMismatchError extends RulesStoreError {
     );
   }
 }
+
+/** No data subject has this id. */
+export class SubjectNotFoundError extends RulesStoreError {
+  override readonly name = 'SubjectNotFoundError';
+  constructor(readonly subjectId: string) {
+    super(`Subject ${subjectId} does not exist`);
+  }
+}
+
+/** The subject is registered already (under `existingId`). */
+export class SubjectExistsError extends RulesStoreError {
+  override readonly name = 'SubjectExistsError';
+  constructor(readonly existingId: string) {
+    super(`This subject is already registered as ${existingId}`);
+  }
+}

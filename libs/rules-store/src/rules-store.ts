@@ -1,8 +1,10 @@
 import type { PrivacyRule, PrivacyRuleInput } from '@app/privacy';
+import type { StoredSubject, SubjectInput } from './subject-records';
 
 /**
- * Persistent privacy rules, plus the per-broker HMAC secrets that keep hashes stable across
- * restarts. Every change is atomic and bumps `revision()`, which other replicas poll.
+ * Persistent privacy rules and data subjects, plus the per-broker HMAC secrets that keep hashes
+ * stable across restarts and the key of subject digests. Every change is atomic and bumps
+ * `revision()`, which other replicas poll.
  */
 export interface RulesStore {
   /** All rules in application order: priority asc, then createdAt asc, then id asc. */
@@ -27,7 +29,18 @@ export interface RulesStore {
    * created; rules not named in `inputs` are deleted.
    */
   replaceAll(inputs: PrivacyRuleInput[]): Promise<PrivacyRule[]>;
-  /** A counter that increases on every committed change to the rules. */
+  /** Registered data subjects, oldest first. */
+  listSubjects(): Promise<StoredSubject[]>;
+  /**
+   * Registers a data subject by its keyed digest (anything else is refused, so a subject's text
+   * cannot be stored by mistake); SubjectExistsError when the digest is registered already.
+   */
+  createSubject(input: SubjectInput): Promise<StoredSubject>;
+  /** Removes a data subject; SubjectNotFoundError for an unknown id. */
+  deleteSubject(id: string): Promise<void>;
+  /** The HMAC key of subject digests (64 hex chars), generated and persisted on first use. */
+  subjectKey(): Promise<string>;
+  /** A counter that increases on every committed change to the rules or the subjects. */
   revision(): Promise<number>;
   /**
    * Calls `listener` after each committed change made through this instance (and, where the

@@ -18,6 +18,25 @@ describe('runSqliteMigrations', () => {
     }
   });
 
+  it('upgrades a version-1 database to subjects, keeping its rules and revision', () => {
+    const db = new Database(':memory:');
+    try {
+      runSqliteMigrations(db, SQLITE_MIGRATIONS.slice(0, 1));
+      db.prepare(
+        "INSERT INTO rules (id, name, priority, created_at, version, body) VALUES ('r', 'n', 1, 't', 1, '{}')",
+      ).run();
+      db.prepare("UPDATE meta SET value = 7 WHERE key = 'revision'").run();
+      expect(runSqliteMigrations(db)).toEqual([2]);
+      expect(db.prepare('SELECT id FROM rules').all()).toEqual([{ id: 'r' }]);
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'revision'").get()).toEqual({
+        value: 7,
+      });
+      expect(db.prepare('SELECT count(*) AS n FROM subjects').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+
   it('rolls a failing migration back completely, keeping the earlier version', () => {
     const db = new Database(':memory:');
     const broken: SqliteMigration[] = [

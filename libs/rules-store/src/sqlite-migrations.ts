@@ -35,6 +35,25 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       INSERT INTO meta (key, value) VALUES ('revision', 0);
     `,
   },
+  {
+    version: 2,
+    description: 'data subjects (keyed digests only) and the subject key',
+    sql: `
+      CREATE TABLE subjects (
+        id TEXT PRIMARY KEY,
+        digest TEXT NOT NULL UNIQUE,
+        action TEXT NOT NULL,
+        replacement TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX subjects_creation_order ON subjects (created_at, id);
+      CREATE TABLE store_keys (
+        name TEXT PRIMARY KEY,
+        secret TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

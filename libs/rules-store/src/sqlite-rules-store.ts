@@ -22,9 +22,19 @@ import {
   RuleNotFoundError,
   RulesStoreError,
   RuleVersionMismatchError,
+  SubjectExistsError,
+  SubjectNotFoundError,
 } from './rules-store-errors';
 import { planRuleSetReplacement } from './rule-set-replacement';
 import { runSqliteMigrations } from './sqlite-migrations';
+import {
+  checkSubjectInput,
+  SUBJECT_KEY_NAME,
+  type StoredSubject,
+  type SubjectInput,
+  type SubjectRow,
+  subjectFromRow,
+} from './subject-records';
 
 /**
  * Rules in an embedded SQLite file: WAL journal, `synchronous=FULL` so a committed change
@@ -34,6 +44,7 @@ import { runSqliteMigrations } from './sqlite-migrations';
 export class SqliteRulesStore implements RulesStore {
   private readonly listeners = new Set<() => void>();
   private readonly ids = new RuleIdGenerator();
+  private readonly subjectIds = new RuleIdGenerator('subject');
   private closed = false;
 
   private constructor(
@@ -57,6 +68,7 @@ export class SqliteRulesStore implements RulesStore {
       // Reading every row now turns a damaged file into a start-up error, not a later surprise.
       const store = new SqliteRulesStore(db, path, options.logger);
       store.readAll();
+      store.readSubjects();
       options.logger?.info(
         { path, migrationsApplied: applied },
         'Opened the rules database (SQLite)',
@@ -127,6 +139,65 @@ export class SqliteRulesStore implements RulesStore {
     });
   }
 
+  listSubjects(): Promise<StoredSubject[]> {
+    return this.run(() => this.readSubjects());
+  }
+
+  createSubject(input: SubjectInput): Promise<StoredSubject> {
+    return this.write(() => {
+      checkSubjectInput(input);
+      const existing = this.db
+        .prepare('SELECT id FROM subjects WHERE digest = ?')
+        .get(input.digest) as { id: string } | undefined;
+      if (existing) throw new SubjectExistsError(existing.id);
+      const subject: StoredSubject = {
+        id: this.subjectIds.next(),
+        digest: input.digest,
+        action: input.action,
+        createdAt: new Date().toISOString(),
+      };
+      if (input.replacement !== undefined) subject.replacement = input.replacement;
+      this.db
+        .prepare(
+          'INSERT INTO subjects (id, digest, action, replacement, created_at) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(
+          subject.id,
+          subject.digest,
+          subject.action,
+          subject.replacement ?? null,
+          subject.createdAt,
+        );
+      return { result: subject, changed: true };
+    });
+  }
+
+  deleteSubject(id: string): Promise<void> {
+    return this.write(() => {
+      const { changes } = this.db.prepare('DELETE FROM subjects WHERE id = ?').run(id);
+      if (changes === 0) throw new SubjectNotFoundError(id);
+      return { result: undefined, changed: true };
+    });
+  }
+
+  subjectKey(): Promise<string> {
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          this.db
+            .prepare('INSERT OR IGNORE INTO store_keys (name, secret, created_at) VALUES (?, ?, ?)')
+            .run(SUBJECT_KEY_NAME, randomBytes(32).toString('hex'), new Date().toISOString());
+          const row = this.db
+            .prepare('SELECT secret FROM store_keys WHERE name = ?')
+            .get(SUBJECT_KEY_NAME) as { secret: string } | undefined;
+          if (!row || !isWellFormedSecret(row.secret))
+            throw new RulesStoreError('The stored subject key is damaged');
+          return row.secret;
+        })
+        .immediate(),
+    );
+  }
+
   revision(): Promise<number> {
     return this.run(() => this.readRevision());
   }
@@ -180,6 +251,15 @@ export class SqliteRulesStore implements RulesStore {
       )
       .all() as RuleRow[];
     return rows.map(ruleFromRow);
+  }
+
+  private readSubjects(): StoredSubject[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id, digest, action, replacement, created_at FROM subjects ORDER BY created_at, id',
+      )
+      .all() as SubjectRow[];
+    return rows.map(subjectFromRow);
   }
 
   private readOne(id: string): PrivacyRule | undefined {

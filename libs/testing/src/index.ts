@@ -1,6 +1,24 @@
 export { freePort } from './free-port';
-export { preferredBrokerKind, startTestBroker } from './test-broker';
-export type { TestBroker, TestBrokerKind } from './test-broker';
+export {
+  findMosquittoSub,
+  mosquittoSkipReason,
+  preferredBrokerKind,
+  startTestBroker,
+} from './test-broker';
+export type {
+  TestBroker,
+  TestBrokerKind,
+  TestBrokerOptions,
+  TestBrokerTls,
+  TestBrokerUrls,
+} from './test-broker';
+export { type Arrival, ArrivalLog } from './arrival-log';
+export {
+  type CertificatePair,
+  type TestCertificates,
+  createTestCertificates,
+  testCertificatesSkipReason,
+} from './test-certificates';
 export { MqttRecorder } from './mqtt-recorder';
 export type { RecordedMessage } from './mqtt-recorder';
 export { findTestPostgres, testSchema, withTestClient } from './test-postgres';

@@ -1,10 +1,13 @@
 export { MISSING_LEVEL, decodeTopicLevel, encodeTopicLevel } from './topic-level';
 export {
   MQTT_MAX_TOPIC_BYTES,
+  type TopicLimitKind,
+  type TopicLimitViolation,
   type TopicLimits,
   isValidTopicName,
   topicLevelCount,
   topicLimitProblem,
+  topicLimitViolations,
   topicNameProblem,
 } from './topic-name';
 export {
@@ -17,6 +20,7 @@ export { type MetadataEntry, type SystemPlacement, TopicMapper } from './topic-m
 export { type PayloadTimeUnit, encodePayload } from './payload';
 export {
   type TopicRewrite,
+  destinationLimitProblem,
   destinationTopic,
   validateTopicPrefix,
   validateTopicTemplate,

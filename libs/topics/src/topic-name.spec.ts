@@ -3,6 +3,7 @@ import {
   isValidTopicName,
   topicLevelCount,
   topicLimitProblem,
+  topicLimitViolations,
   topicNameProblem,
 } from './topic-name';
 
@@ -61,6 +62,24 @@ describe('topicLimitProblem', () => {
       'topic has 3 levels, broker allows 2; topic is 5 bytes, broker allows 4',
     );
     expect(topicLimitProblem(standard, {})).toBeUndefined();
+  });
+
+  it('names the kind of each violation, for refusal counters', () => {
+    expect(topicLimitViolations('a/b/c', { maxTopicLevels: 2, maxTopicBytes: 4 })).toEqual([
+      { kind: 'topic_levels', detail: 'topic has 3 levels, broker allows 2' },
+      { kind: 'topic_bytes', detail: 'topic is 5 bytes, broker allows 4' },
+    ]);
+    expect(topicLimitViolations('a/b', { maxTopicLevels: 2 })).toEqual([]);
+  });
+
+  it("leaves AWS IoT Core's Basic Ingest prefix $aws/rules/<rule>/ out of the count", () => {
+    const aws = { maxTopicLevels: 8, maxTopicBytes: 256, exemptAwsBasicIngest: true };
+    const ingest = `$aws/rules/my_rule/1/2/3/4/5/6/7/${'x'.repeat(240)}`;
+    expect(topicLimitProblem(ingest, aws)).toBeUndefined();
+    expect(topicLimitProblem(`${ingest}/9`, aws)).toBe('topic has 9 levels, broker allows 8');
+    // Only the prefix is exempt, and only where the broker says so.
+    expect(topicLimitProblem('x/$aws/rules/r/1/2/3/4/5/6/7', aws)).toMatch(/11 levels/);
+    expect(topicLimitProblem(ingest, { ...aws, exemptAwsBasicIngest: false })).toMatch(/levels/);
   });
 
   it('counts empty levels', () => {

@@ -5,7 +5,20 @@ export const MQTT_MAX_TOPIC_BYTES = 65_535;
 export interface TopicLimits {
   maxTopicBytes?: number;
   maxTopicLevels?: number;
+  /** AWS IoT Core does not count its Basic Ingest prefix `$aws/rules/<rule>/` against the limits. */
+  exemptAwsBasicIngest?: boolean;
 }
+
+/** Which topic limit a topic breaks (a low-cardinality reason, e.g. for refusal counters). */
+export type TopicLimitKind = 'topic_levels' | 'topic_bytes';
+
+export interface TopicLimitViolation {
+  kind: TopicLimitKind;
+  detail: string;
+}
+
+// Linear: the class excludes the `/` that ends each part.
+const AWS_BASIC_INGEST = /^\$aws\/rules\/[^/]*\//;
 
 /** Why the text is not a valid MQTT topic name to publish to, or undefined when it is. */
 export function topicNameProblem(topic: string): string | undefined {
@@ -40,18 +53,34 @@ export function isValidTopicName(topic: string): boolean {
   return topicNameProblem(topic) === undefined;
 }
 
+/**
+ * Every topic limit the topic breaks, levels first. The one check of topic limits in the bridge:
+ * publishing refuses with it, start-up checks templates with it, the admin preview reports it.
+ */
+export function topicLimitViolations(topic: string, limits: TopicLimits): TopicLimitViolation[] {
+  const limited = limits.exemptAwsBasicIngest ? topic.replace(AWS_BASIC_INGEST, '') : topic;
+  const violations: TopicLimitViolation[] = [];
+  const levels = topicLevelCount(limited);
+  if (limits.maxTopicLevels !== undefined && levels > limits.maxTopicLevels) {
+    violations.push({
+      kind: 'topic_levels',
+      detail: `topic has ${levels} levels, broker allows ${limits.maxTopicLevels}`,
+    });
+  }
+  const bytes = Buffer.byteLength(limited, 'utf8');
+  if (limits.maxTopicBytes !== undefined && bytes > limits.maxTopicBytes) {
+    violations.push({
+      kind: 'topic_bytes',
+      detail: `topic is ${bytes} bytes, broker allows ${limits.maxTopicBytes}`,
+    });
+  }
+  return violations;
+}
+
 /** Why a broker with these limits would refuse the topic, or undefined when it fits. */
 export function topicLimitProblem(topic: string, limits: TopicLimits): string | undefined {
-  const problems: string[] = [];
-  const levels = topicLevelCount(topic);
-  if (limits.maxTopicLevels !== undefined && levels > limits.maxTopicLevels) {
-    problems.push(`topic has ${levels} levels, broker allows ${limits.maxTopicLevels}`);
-  }
-  const bytes = Buffer.byteLength(topic, 'utf8');
-  if (limits.maxTopicBytes !== undefined && bytes > limits.maxTopicBytes) {
-    problems.push(`topic is ${bytes} bytes, broker allows ${limits.maxTopicBytes}`);
-  }
-  return problems.length > 0 ? problems.join('; ') : undefined;
+  const violations = topicLimitViolations(topic, limits);
+  return violations.length > 0 ? violations.map((v) => v.detail).join('; ') : undefined;
 }
 
 /** Levels are separated by `/`; `a/b` has 2 levels, `/` has 2 (both empty). */

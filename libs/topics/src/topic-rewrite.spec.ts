@@ -1,6 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { destinationTopic, validateTopicPrefix, validateTopicTemplate } from './topic-rewrite';
-import { topicLimitProblem } from './topic-name';
+import { stateTopic } from './state-topic';
+import { decodeTopicLevel } from './topic-level';
+import {
+  destinationLimitProblem,
+  destinationTopic,
+  validateTopicPrefix,
+  validateTopicTemplate,
+} from './topic-rewrite';
+import { topicLevelCount, topicLimitProblem } from './topic-name';
+
+const AWS_TEMPLATE = 'placeos/{org}/{system}/{module}_{index}/{key}';
+const AWS_LIMITS = { maxTopicLevels: 8, maxTopicBytes: 256, exemptAwsBasicIngest: true };
 
 const HIERARCHY = ['org', 'building', 'level', 'area'];
 const STATE = "placeos/org-donor/state/cards/_/2042/cs-9445/12345/M'Odule/1/power";
@@ -97,5 +108,88 @@ describe('validateTopicPrefix', () => {
     expect(validateTopicPrefix('tenant-a/')).toBeUndefined();
     expect(validateTopicPrefix('$aws/rules/placeos/')).toBeUndefined();
     expect(validateTopicPrefix('a/+/')).toBe("topicPrefix contains the MQTT wildcard '+'");
+  });
+});
+
+describe('the AWS IoT Core template keeps distinct states distinct', () => {
+  const text = fc.string({
+    unit: fc.constantFrom('a', 'Z', '_', '1', '9', '/', '%', '+', '#', ' ', 'é', '\u0000', '😀'),
+    maxLength: 12,
+  });
+  const part = fc.record({
+    org: text,
+    systemId: text,
+    moduleName: text,
+    index: fc.integer({ min: 1, max: 10_000 }),
+    key: text,
+  });
+
+  it('can be read back into org, system, module, index and key (so it is injective)', () => {
+    fc.assert(
+      fc.property(part, (p) => {
+        const canonical = stateTopic({ ...p, levels: ['b', 'l', 'a'], driverId: 'drv' });
+        const topic = destinationTopic(canonical, { topicTemplate: AWS_TEMPLATE }, HIERARCHY);
+        // Encoded levels never contain '/', and {index} is digits: the last '_' splits them.
+        const [root, org, system, moduleAndIndex, key, ...rest] = topic.split('/');
+        expect(rest).toEqual([]);
+        expect(root).toBe('placeos');
+        const cut = moduleAndIndex.lastIndexOf('_');
+        expect({
+          org: decodeTopicLevel(org),
+          systemId: decodeTopicLevel(system),
+          moduleName: decodeTopicLevel(moduleAndIndex.slice(0, cut)),
+          index: Number(moduleAndIndex.slice(cut + 1)),
+          key: decodeTopicLevel(key),
+        }).toEqual(p);
+        expect(topicLevelCount(topic)).toBeLessThanOrEqual(8);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('destinationLimitProblem', () => {
+  it('finds that the canonical state topic breaks AWS IoT Core, and the template fits', () => {
+    expect(destinationLimitProblem({}, HIERARCHY, AWS_LIMITS)).toBe(
+      "state topics break the broker's limits: topic has 11 levels, broker allows 8",
+    );
+    expect(destinationLimitProblem({ topicTemplate: AWS_TEMPLATE }, HIERARCHY, AWS_LIMITS)).toBe(
+      undefined,
+    );
+    // With a one-level hierarchy the canonical topic has 8 levels: it fits without a template.
+    expect(destinationLimitProblem({}, ['org'], AWS_LIMITS)).toBeUndefined();
+  });
+
+  it('counts a prefix and checks metadata topics too', () => {
+    const rewrite = { topicTemplate: AWS_TEMPLATE, topicPrefix: 'a/b/c/d/' };
+    expect(destinationLimitProblem(rewrite, HIERARCHY, AWS_LIMITS)).toBe(
+      "state topics break the broker's limits: topic has 9 levels, broker allows 8",
+    );
+    const deepPrefix = { topicTemplate: AWS_TEMPLATE, topicPrefix: 'a/b/c/d/e/' };
+    expect(destinationLimitProblem(deepPrefix, ['org'], { maxTopicLevels: 9 })).toMatch(
+      /^state topics .* 10 levels/,
+    );
+    expect(
+      destinationLimitProblem({ topicPrefix: 'a/b/c/d/e/' }, ['org'], { maxTopicLevels: 8 }),
+    ).toMatch(/^state topics/);
+    expect(
+      destinationLimitProblem(
+        { topicTemplate: '{system}|{module}|{index}|{key}', topicPrefix: 'a/b/c/d/e/' },
+        HIERARCHY,
+        { maxTopicLevels: 8 },
+      ),
+    ).toBe("metadata topics break the broker's limits: topic has 9 levels, broker allows 8");
+  });
+
+  it('checks bytes against ids, names and keys of typical length', () => {
+    const problem = destinationLimitProblem({ topicTemplate: AWS_TEMPLATE }, HIERARCHY, {
+      maxTopicBytes: 100,
+    });
+    expect(problem).toMatch(
+      /^state topics break the broker's limits: topic is \d+ bytes, broker allows 100 \(assuming 24-byte ids/,
+    );
+    expect(
+      destinationLimitProblem({ topicTemplate: AWS_TEMPLATE }, HIERARCHY, { maxTopicBytes: 200 }),
+    ).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
-import { stateTopicLevelCount, TOPIC_ROOT } from './state-topic';
-import { forbiddenCharacterProblem } from './topic-name';
+import { metadataTopic, stateTopic, stateTopicLevelCount, TOPIC_ROOT } from './state-topic';
+import { forbiddenCharacterProblem, type TopicLimits, topicLimitViolations } from './topic-name';
 
 /** How a destination broker wants topics changed (per-broker `topicPrefix` / `topicTemplate`). */
 export interface TopicRewrite {
@@ -57,6 +57,57 @@ export function destinationTopic(
     if (isStateTopicShape(levels, hierarchy.length)) topic = render(segments, levels, canonical);
   }
   return rewrite.topicPrefix === undefined ? topic : `${rewrite.topicPrefix}${topic}`;
+}
+
+/**
+ * Lengths the start-up check assumes for the levels that vary: PlaceOS ids are about 15
+ * characters (`sys-FhjmXm3FJbb`), module names and status keys short words. Longer ones are
+ * refused one by one, and counted, when published.
+ */
+const TYPICAL_ID_BYTES = 24;
+const TYPICAL_MODULE_BYTES = 32;
+const TYPICAL_KEY_BYTES = 48;
+const TYPICAL_INDEX = 100;
+
+/**
+ * Why the topics a destination publishes (state and metadata, after its prefix and template)
+ * break its topic limits, or undefined when they fit. The level count is exact, as encoded
+ * levels never contain `/`; byte lengths are checked for ids, names and keys of typical length.
+ * Throws like destinationTopic for an invalid template (validate it first).
+ */
+export function destinationLimitProblem(
+  rewrite: TopicRewrite,
+  hierarchy: readonly string[],
+  limits: TopicLimits,
+): string | undefined {
+  const id = 'i'.repeat(TYPICAL_ID_BYTES);
+  const samples: [string, string][] = [
+    [
+      'state',
+      stateTopic({
+        org: id,
+        levels: hierarchy.slice(1).map(() => id),
+        systemId: id,
+        driverId: id,
+        moduleName: 'm'.repeat(TYPICAL_MODULE_BYTES),
+        index: TYPICAL_INDEX,
+        key: 'k'.repeat(TYPICAL_KEY_BYTES),
+      }),
+    ],
+    ['metadata', metadataTopic(id, id)],
+  ];
+  for (const [kind, canonical] of samples) {
+    const violations = topicLimitViolations(
+      destinationTopic(canonical, rewrite, hierarchy),
+      limits,
+    );
+    if (violations.length === 0) continue;
+    const typical = violations.some((v) => v.kind === 'topic_bytes')
+      ? ` (assuming ${TYPICAL_ID_BYTES}-byte ids, ${TYPICAL_MODULE_BYTES}-byte module names and ${TYPICAL_KEY_BYTES}-byte status keys)`
+      : '';
+    return `${kind} topics break the broker's limits: ${violations.map((v) => v.detail).join('; ')}${typical}`;
+  }
+  return undefined;
 }
 
 function isStateTopicShape(levels: string[], hierarchyLength: number): boolean {

@@ -56,6 +56,26 @@ export class PreviewResponseDto {
   brokers!: BrokerPreviewDto[];
 }
 
+/** One client connection of a broker (OpenAPI schema only). */
+export class ConnectionStatusDto {
+  @ApiProperty({ description: 'Its MQTT client id: `<clientId>-<n>` when the broker has several.' })
+  clientId!: string;
+  @ApiProperty()
+  connected!: boolean;
+  @ApiProperty({ description: 'Topics waiting for delivery on this connection.' })
+  queued!: number;
+  @ApiProperty()
+  inFlight!: number;
+}
+
+/** The state re-sent after the last reconnect (OpenAPI schema only). */
+export class ResyncStatusDto {
+  @ApiProperty({ description: 'Topics still waiting to be re-sent (after every live change).' })
+  pending!: number;
+  @ApiProperty({ description: 'Topics re-sent since the last (re)connect.' })
+  sent!: number;
+}
+
 /** One broker connection's status, never a secret (OpenAPI schema only). */
 export class BrokerStatusDto {
   @ApiProperty()
@@ -72,6 +92,13 @@ export class BrokerStatusDto {
   published!: number;
   @ApiProperty({ description: "Messages refused by the broker's limits." })
   refused!: number;
+  @ApiPropertyOptional({
+    description:
+      '`refused` by reason: topic_levels, topic_bytes, payload_too_large, packet_too_large, exceeds_byte_rate, outbox_full, invalid_topic, broker_refused, closed.',
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+  })
+  refusedByReason?: Record<string, number>;
   @ApiProperty()
   reconnects!: number;
   @ApiPropertyOptional({ format: 'date-time' })
@@ -80,6 +107,13 @@ export class BrokerStatusDto {
   lastError?: string;
   @ApiPropertyOptional({ enum: [4, 5] })
   protocolVersion?: 4 | 5;
+  @ApiPropertyOptional({ type: ResyncStatusDto })
+  resync?: ResyncStatusDto;
+  @ApiPropertyOptional({
+    type: [ConnectionStatusDto],
+    description: 'Each client connection (`connections` in BROKERS_FILE, default 1).',
+  })
+  connections?: ConnectionStatusDto[];
 }
 
 /** The broker list (OpenAPI schema only). */

@@ -6,6 +6,8 @@ import {
   RuleNotFoundError,
   RulesStoreError,
   RuleVersionMismatchError,
+  SubjectExistsError,
+  SubjectNotFoundError,
 } from '../rules-store-errors';
 
 /** A fresh, empty store for one test, and how to reach the same database again. */
@@ -22,6 +24,11 @@ export const emailHash: PrivacyRuleInput = {
   match: { detector: 'email' },
   action: 'hash',
 };
+
+/** A well-formed subject digest (64 hex digits), distinct per `n`. */
+function digestOf(n: number): string {
+  return n.toString(16).padStart(64, 'a');
+}
 
 /**
  * The behaviour every RulesStore backend must share, run once per backend so SQLite and
@@ -217,12 +224,88 @@ export function describeRulesStoreContract(
       expect(await store.brokerSecret('azure')).toBe(other);
     });
 
+    it('registers subjects by digest, lists them oldest first and deletes them', async () => {
+      const first = await store.createSubject({
+        digest: digestOf(1),
+        action: 'replace',
+        replacement: '<gone>',
+      });
+      const second = await store.createSubject({ digest: digestOf(2), action: 'hash' });
+      expect(first).toMatchObject({
+        digest: digestOf(1),
+        action: 'replace',
+        replacement: '<gone>',
+      });
+      expect(first.id).toMatch(/^subject-[0-9a-z]+$/);
+      expect(new Date(first.createdAt).toISOString()).toBe(first.createdAt);
+      expect(second.replacement).toBeUndefined();
+      expect(await store.listSubjects()).toEqual([first, second]);
+      await store.deleteSubject(first.id);
+      expect(await store.listSubjects()).toEqual([second]);
+      await expect(store.deleteSubject(first.id)).rejects.toBeInstanceOf(SubjectNotFoundError);
+    });
+
+    it('refuses a digest registered already, naming the existing subject', async () => {
+      const subject = await store.createSubject({ digest: digestOf(3), action: 'drop' });
+      const error = await store
+        .createSubject({ digest: digestOf(3), action: 'hash' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SubjectExistsError);
+      expect((error as SubjectExistsError).existingId).toBe(subject.id);
+      expect(await store.listSubjects()).toEqual([subject]);
+    });
+
+    it('stores nothing but a digest: text, other shapes and unknown actions are refused', async () => {
+      const revision = await store.revision();
+      for (const input of [
+        { digest: 'alice@example.com', action: 'replace' },
+        { digest: digestOf(4).toUpperCase(), action: 'replace' },
+        { digest: `${digestOf(4)}0`, action: 'replace' },
+        { digest: digestOf(4), action: 'mask' },
+        { digest: digestOf(4), action: 'replace', replacement: 'x'.repeat(5000) },
+      ]) {
+        const error = await store
+          .createSubject(input as Parameters<RulesStore['createSubject']>[0])
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(RulesStoreError);
+        expect((error as Error).message).not.toContain('alice');
+      }
+      expect(await store.listSubjects()).toEqual([]);
+      expect(await store.revision()).toBe(revision);
+    });
+
+    it('bumps the revision and notifies listeners on each committed subject change', async () => {
+      let notified = 0;
+      store.onChange(() => notified++);
+      const start = await store.revision();
+      const subject = await store.createSubject({ digest: digestOf(5), action: 'replace' });
+      await expect(
+        store.createSubject({ digest: digestOf(5), action: 'replace' }),
+      ).rejects.toBeInstanceOf(SubjectExistsError);
+      await store.deleteSubject(subject.id);
+      await expect(store.deleteSubject(subject.id)).rejects.toBeInstanceOf(SubjectNotFoundError);
+      expect(await store.revision()).toBe(start + 2);
+      expect(notified).toBe(2);
+    });
+
+    it('persists subjects and one subject key, distinct from broker secrets', async () => {
+      const key = await store.subjectKey();
+      expect(key).toMatch(/^[0-9a-f]{64}$/);
+      expect(await store.subjectKey()).toBe(key);
+      expect(await store.brokerSecret('subjects')).not.toBe(key);
+      const subject = await store.createSubject({ digest: digestOf(6), action: 'hash' });
+      await reopen();
+      expect(await store.subjectKey()).toBe(key);
+      expect(await store.listSubjects()).toEqual([subject]);
+    });
+
     it('answers ping while open and fails cleanly once closed', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
       await store.close();
       await expect(store.ping()).rejects.toBeInstanceOf(RulesStoreError);
       await expect(store.list()).rejects.toThrow(/closed/);
       await expect(store.create(emailHash)).rejects.toThrow(/closed/);
+      await expect(store.listSubjects()).rejects.toThrow(/closed/);
       await expect(store.close()).resolves.toBeUndefined();
     });
   });

@@ -1,0 +1,96 @@
+import type { BrokerConfig } from '@app/config';
+import { MqttRecordBuilder } from '@nestjs/microservices';
+import type { IConnackPacket, MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { lastValueFrom } from 'rxjs';
+import { BridgeClientMqtt } from './bridge-client-mqtt';
+import { type AttemptSettings, clientMqttOptions } from './client-options';
+import type { PublishProperties } from './message-properties';
+import type { TopicAliases } from './topic-aliases';
+
+// MQTT 3.1.1 CONNACK "unacceptable protocol version" and MQTT 5 "unsupported protocol version".
+const PROTOCOL_REFUSED_CODES = new Set([1, 0x84]);
+
+function errorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null
+    ? (error as { code?: unknown }).code
+    : undefined;
+}
+
+/**
+ * One connection attempt: a fresh ClientMqtt and its mqtt.js client, from CONNECT until the
+ * socket closes. MqttSession makes a new one for every retry.
+ */
+export class ConnectionAttempt {
+  ended = false;
+  /** Whether the broker accepted the CONNECT (CONNACK 0). */
+  accepted = false;
+  /** Whether an error was recorded for this attempt (else a silent close gets a description). */
+  errorSeen = false;
+  /** What the broker's CONNACK granted (MQTT 5 properties). */
+  granted?: IConnackPacket['properties'];
+  aliases?: TopicAliases;
+
+  private constructor(
+    readonly client: BridgeClientMqtt,
+    readonly raw: MqttClient,
+    readonly protocolVersion: 4 | 5,
+    readonly generation: number,
+    /** Settles once the broker accepted the CONNECT, or rejects why it did not. */
+    readonly connecting: Promise<unknown>,
+  ) {
+    raw.on('connect', (connack) => {
+      this.granted = connack.properties;
+    });
+  }
+
+  /** Starts connecting; rejects at once when mqtt.js refuses the options (e.g. the URL). */
+  static open(
+    config: BrokerConfig,
+    settings: AttemptSettings,
+    generation: number,
+    logger: Logger,
+    secrets: readonly string[],
+  ): ConnectionAttempt | Promise<never> {
+    const client = new BridgeClientMqtt(clientMqttOptions(config, settings), logger, secrets);
+    const connecting = client.connect() as Promise<unknown>;
+    let raw: MqttClient;
+    try {
+      raw = client.unwrap<MqttClient>();
+    } catch {
+      return connecting.then(() => Promise.reject(new Error('MQTT client could not be created')));
+    }
+    return new ConnectionAttempt(client, raw, settings.protocolVersion, generation, connecting);
+  }
+
+  /** Whether this refusal means the broker speaks only MQTT 3.1.1 and 'auto' should use it. */
+  refusedMqtt5(configured: BrokerConfig['protocolVersion'], error: unknown): boolean {
+    const code = errorCode(error);
+    return (
+      configured === 'auto' &&
+      this.protocolVersion === 5 &&
+      !this.accepted &&
+      typeof code === 'number' &&
+      PROTOCOL_REFUSED_CODES.has(code)
+    );
+  }
+
+  /** Publishes through ClientMqtt; resolves on PUBACK (QoS 1/2) or socket write (QoS 0). */
+  emit(
+    topic: string,
+    payload: Buffer,
+    qos: 0 | 1 | 2,
+    retain: boolean,
+    properties?: PublishProperties,
+  ): Promise<unknown> {
+    // The payload travels inside an MqttRecord: per-message QoS/retain/properties, and
+    // ClientMqtt's `delete data.options` touches only the record, never the payload.
+    const builder = new MqttRecordBuilder<Buffer>(payload).setQoS(qos).setRetain(retain);
+    if (properties) builder.setProperties(properties);
+    try {
+      return lastValueFrom(this.client.emit(topic, builder.build()), { defaultValue: undefined });
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
