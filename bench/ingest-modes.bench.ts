@@ -57,7 +57,7 @@ async function runMode(mode: string): Promise<Record<string, unknown>> {
     },
   });
   const info = await new Promise<SimInfo>((resolve, reject) => {
-    createInterface({ input: sim.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
+    createInterface({ input: sim.stdout }).once('line', (line) => resolve(JSON.parse(line)));
     sim.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
