@@ -136,6 +136,7 @@ describe('operator dashboard and alerts against /metrics', () => {
         'PlaceosBridgeBacklogGrowing',
         'PlaceosBridgePlaceosDisconnected',
         'PlaceosBridgeReadinessFlapping',
+        'PlaceosBridgeUnprotectedPersonalData',
       ]),
     );
     for (const rule of alertRules) {
