@@ -86,6 +86,38 @@ describe('scale-out: replicas on one broker', async () => {
       );
     };
 
+    /** The first topics where the replicas and the single bridge differ (for failure messages). */
+    const differences = () => {
+      const mine = new Set(onShared.topics().filter((t) => !t.startsWith(STATUS_PREFIX)));
+      const theirs = new Set(onReference.topics().filter((t) => !t.startsWith(STATUS_PREFIX)));
+      const out: string[] = [];
+      for (const t of mine) if (!theirs.has(t)) out.push(`only on the replicas' broker: ${t}`);
+      for (const t of theirs) if (!mine.has(t)) out.push(`only on the single bridge's: ${t}`);
+      for (const t of mine) {
+        if (
+          theirs.has(t) &&
+          valueText(onShared.latest.get(t)!) !== valueText(onReference.latest.get(t)!)
+        )
+          out.push(`different at ${t}`);
+      }
+      return out.slice(0, 10);
+    };
+    /** The condition spans two brokers, so it is checked when either recorder hears something. */
+    const agree = async (timeoutMs: number, what: string) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!sameAsReference()) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new Error(`timed out waiting for ${what}; ${JSON.stringify(differences())}`);
+        }
+        const heard = (r: MqttRecorder) => {
+          const seen = r.messages.length;
+          return r.waitFor(() => r.messages.length > seen, left, what).catch(() => undefined);
+        };
+        await Promise.race([heard(onShared), heard(onReference)]);
+      }
+    };
+
     beforeAll(async () => {
       if (!postgres.available) return;
       schema = testSchema(postgres.url);
@@ -122,7 +154,7 @@ describe('scale-out: replicas on one broker', async () => {
         30_000,
         'single synced',
       );
-      await onShared.waitFor(sameAsReference, 15_000, 'same metadata on both brokers');
+      await agree(30_000, 'same metadata on both brokers');
     }, 120_000);
 
     afterAll(async () => {
@@ -209,7 +241,7 @@ describe('scale-out: replicas on one broker', async () => {
       );
       expect(onShared.latest.get(topic)?.toString()).toBe(before);
       expect(onShared.messages.filter((m) => m.topic === topic)).toEqual([]);
-      await onShared.waitFor(sameAsReference, 15_000, 'both brokers agree again');
+      await agree(15_000, 'both brokers agree again');
     });
 
     it('a rule created through replica 0 and deleted through replica 2 applies and un-applies everywhere', async () => {
@@ -258,7 +290,7 @@ describe('scale-out: replicas on one broker', async () => {
         5_000,
         'restored on every replica',
       );
-      await onShared.waitFor(sameAsReference, 15_000, 'both brokers agree again');
+      await agree(15_000, 'both brokers agree again');
     });
 
     it('a rolling restart on real SIGTERMs loses no latest value and clears nothing that still exists', async () => {
@@ -282,11 +314,7 @@ describe('scale-out: replicas on one broker', async () => {
           'online',
         );
       }
-      await onShared.waitFor(
-        sameAsReference,
-        20_000,
-        'replicas agree with the single bridge after the restart',
-      );
+      await agree(30_000, 'replicas agree with the single bridge after the restart');
       for (const [i, system] of changed.entries()) {
         const topic = stateTopics(onShared).find(
           (t) => t.includes(`/${system}/`) && t.endsWith('/while_restarting'),

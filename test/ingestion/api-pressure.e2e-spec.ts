@@ -69,9 +69,10 @@ describe('API ingestion at 100,000 keys never piles notifies up on a socket', ()
     const syncMs = Date.now() - started;
     const status = client.status();
     expect(status.boundKeys).toBeGreaterThanOrEqual(100_000);
-    expect(status.sockets.length).toBe(
-      Math.ceil(status.boundKeys / DEFAULT_MAX_BINDINGS_PER_SOCKET),
-    );
+    // A slot's keys share a socket, so a socket may close a little below the maximum.
+    const fewest = Math.ceil(status.boundKeys / DEFAULT_MAX_BINDINGS_PER_SOCKET);
+    expect(status.sockets.length).toBeGreaterThanOrEqual(fewest);
+    expect(status.sockets.length).toBeLessThanOrEqual(fewest + 2);
     expect(Math.max(...status.sockets)).toBeLessThanOrEqual(DEFAULT_MAX_BINDINGS_PER_SOCKET);
     const pressure = await sim.control<Pressure>('GET', 'pressure');
     expect(pressure.sockets.map((s) => s.bindings)).toEqual(status.sockets);
