@@ -1,11 +1,18 @@
 import type { BridgeConfig } from './bridge-config';
 
-function redactUrl(url: string): string {
+/** Query parameters that carry secrets in the URLs we take (libpq, Redis Sentinel, tokens). */
+const SECRET_PARAMETER = /pass|secret|token|key|auth/i;
+
+/** The URL without user info and with every secret-looking query value replaced by `***`. */
+export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.username || parsed.password) {
       parsed.username = '';
       parsed.password = '';
+    }
+    for (const name of [...parsed.searchParams.keys()]) {
+      if (SECRET_PARAMETER.test(name)) parsed.searchParams.set(name, '***');
     }
     return parsed.toString().replace(/\/$/, '');
   } catch {
