@@ -8,8 +8,7 @@ import {
 } from '@app/testing';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BrokerConnection } from './broker-connection';
-import { eventually, silentLogger, testBrokerConfig } from './test-support/broker-config';
+import { eventually, openTestConnection, testBrokerConfig } from './test-support/broker-config';
 
 const STATUS = 'placeos/_bridge/replica-0/status';
 
@@ -31,14 +30,7 @@ describe('BrokerConnection against a real broker', () => {
     return started;
   }
   function connection(url: string, overrides: Parameters<typeof testBrokerConfig>[1] = {}) {
-    const conn = new BrokerConnection(testBrokerConfig(url, overrides), {
-      instanceId: 'replica-0',
-      logger: silentLogger(),
-      reconnectPeriodMs: 50,
-      maxReconnectPeriodMs: 200,
-    });
-    cleanups.push(() => conn.close(1000));
-    return conn;
+    return openTestConnection(testBrokerConfig(url, overrides), cleanups);
   }
 
   it('publishes the payload bytes exactly, retained, at QoS 1, with a JSON content type', async () => {

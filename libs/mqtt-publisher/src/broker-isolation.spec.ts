@@ -1,7 +1,6 @@
 import { MqttRecorder, startTestBroker } from '@app/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BrokerConnection } from './broker-connection';
-import { silentLogger, testBrokerConfig } from './test-support/broker-config';
+import { openTestConnection, testBrokerConfig } from './test-support/broker-config';
 
 describe('several broker connections', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -18,14 +17,7 @@ describe('several broker connections', () => {
       () => dead.stop(),
     );
     const make = (id: string, url: string) => {
-      const conn = new BrokerConnection(testBrokerConfig(url, { id }), {
-        instanceId: 'replica-0',
-        logger: silentLogger(),
-        reconnectPeriodMs: 50,
-        maxReconnectPeriodMs: 200,
-      });
-      cleanups.push(() => conn.close(500));
-      return conn;
+      return openTestConnection(testBrokerConfig(url, { id }), cleanups, {}, 500);
     };
     const good = make('good', healthy.url);
     const bad = make('bad', dead.url);

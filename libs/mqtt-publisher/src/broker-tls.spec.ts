@@ -11,7 +11,12 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerConnection } from './broker-connection';
-import { eventually, silentLogger, testBrokerConfig } from './test-support/broker-config';
+import {
+  eventually,
+  silentLogger,
+  openTestConnection,
+  testBrokerConfig,
+} from './test-support/broker-config';
 
 const skip = mosquittoSkipReason() ?? testCertificatesSkipReason();
 if (skip) console.warn(`TLS and WebSocket tests skipped: ${skip}`);
@@ -46,14 +51,7 @@ describe.skipIf(skip !== undefined)('TLS and WebSockets against mosquitto listen
   });
 
   function connection(url: string, tls: Tls, logger = silentLogger()) {
-    const conn = new BrokerConnection(testBrokerConfig(url, { tls }), {
-      instanceId: 'replica-0',
-      logger,
-      reconnectPeriodMs: 50,
-      maxReconnectPeriodMs: 200,
-    });
-    cleanups.push(() => conn.close(500));
-    return conn;
+    return openTestConnection(testBrokerConfig(url, { tls }), cleanups, { logger }, 500);
   }
 
   /** Publishes one message through `conn` and waits for it on the broker's plain listener. */

@@ -2,8 +2,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { MqttRecorder, mosquittoSkipReason, startTestBroker, type TestBroker } from '@app/testing';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BrokerConnection } from './broker-connection';
-import { eventually, silentLogger, testBrokerConfig } from './test-support/broker-config';
+import { eventually, openTestConnection, testBrokerConfig } from './test-support/broker-config';
 
 const skip = mosquittoSkipReason();
 if (skip) console.warn(`MQTT 5 tests skipped (they need a broker that speaks MQTT 5): ${skip}`);
@@ -51,14 +50,7 @@ describe.skipIf(skip !== undefined)('MQTT 5 against mosquitto', () => {
     return started;
   }
   function connection(url: string, overrides: Parameters<typeof testBrokerConfig>[1] = {}) {
-    const conn = new BrokerConnection(testBrokerConfig(url, overrides), {
-      instanceId: 'replica-0',
-      logger: silentLogger(),
-      reconnectPeriodMs: 50,
-      maxReconnectPeriodMs: 200,
-    });
-    cleanups.push(() => conn.close(1000));
-    return conn;
+    return openTestConnection(testBrokerConfig(url, overrides), cleanups);
   }
   async function subscriber(url: string, filter: string) {
     const client = await mqtt.connectAsync(url, { protocolVersion: 5 });

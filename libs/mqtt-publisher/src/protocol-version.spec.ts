@@ -3,7 +3,7 @@ import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrokerConnection } from './broker-connection';
-import { eventually, silentLogger, testBrokerConfig } from './test-support/broker-config';
+import { eventually, openTestConnection, testBrokerConfig } from './test-support/broker-config';
 
 describe('MQTT protocol version', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -18,14 +18,12 @@ describe('MQTT protocol version', () => {
     return broker;
   }
   function connection(url: string, protocolVersion: 'auto' | 4 | 5) {
-    const conn = new BrokerConnection(testBrokerConfig(url, { protocolVersion }), {
-      instanceId: 'replica-0',
-      logger: silentLogger(),
-      reconnectPeriodMs: 50,
-      maxReconnectPeriodMs: 100,
-    });
-    cleanups.push(() => conn.close(500));
-    return conn;
+    return openTestConnection(
+      testBrokerConfig(url, { protocolVersion }),
+      cleanups,
+      { maxReconnectPeriodMs: 100 },
+      500,
+    );
   }
 
   it('the in-process Aedes broker refuses MQTT 5 (precondition of the fallback test)', async () => {

@@ -1,7 +1,6 @@
 import { freePort, MqttRecorder, startTestBroker, type TestBroker } from '@app/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BrokerConnection } from './broker-connection';
-import { eventually, silentLogger, testBrokerConfig } from './test-support/broker-config';
+import { eventually, openTestConnection, testBrokerConfig } from './test-support/broker-config';
 
 describe('paced resync after a (re)connect', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -16,14 +15,7 @@ describe('paced resync after a (re)connect', () => {
     return started;
   }
   function connection(url: string, overrides: Parameters<typeof testBrokerConfig>[1] = {}) {
-    const conn = new BrokerConnection(testBrokerConfig(url, overrides), {
-      instanceId: 'replica-0',
-      logger: silentLogger(),
-      reconnectPeriodMs: 50,
-      maxReconnectPeriodMs: 200,
-    });
-    cleanups.push(() => conn.close(1000));
-    return conn;
+    return openTestConnection(testBrokerConfig(url, overrides), cleanups);
   }
 
   it('sends a live change before the resync backlog, at the rate limit', async () => {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import mqtt from 'mqtt';
 import { findMosquittoSub, type TestBroker } from './test-broker';
+import { ConditionWaiters } from './condition-waiters';
 
 /** One message as mosquitto_sub saw it: its topic and the wall-clock arrival time in ms. */
 export interface Arrival {
@@ -15,7 +16,7 @@ export interface Arrival {
  */
 export class ArrivalLog {
   readonly arrivals: Arrival[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new ConditionWaiters();
   private pending = '';
 
   private constructor(
@@ -34,7 +35,7 @@ export class ArrivalLog {
           topic: line.slice(space + 1),
         });
       }
-      for (const wake of [...this.waiters]) wake();
+      this.waiters.wake();
     });
   }
 
@@ -85,23 +86,7 @@ export class ArrivalLog {
 
   /** Resolves once `predicate` holds, re-checked on every arrival; rejects after `timeoutMs`. */
   async waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-    if (predicate()) return;
-    await new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (!predicate()) return;
-        cleanup();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-    });
+    await this.waiters.until(predicate, timeoutMs, what);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { ConditionWaiters } from './condition-waiters';
 
 export interface RecordedMessage {
   topic: string;
@@ -16,7 +17,7 @@ export interface RecordedMessage {
 export class MqttRecorder {
   readonly messages: RecordedMessage[] = [];
   readonly latest = new Map<string, Buffer>();
-  private waiters = new Set<() => void>();
+  private readonly waiters = new ConditionWaiters();
 
   private constructor(readonly client: MqttClient) {
     client.on('message', (topic, payload, packet) => {
@@ -30,7 +31,7 @@ export class MqttRecorder {
       this.messages.push(message);
       if (payload.length === 0) this.latest.delete(topic);
       else this.latest.set(topic, message.payload);
-      for (const wake of [...this.waiters]) wake();
+      this.waiters.wake();
     });
   }
 
@@ -58,31 +59,12 @@ export class MqttRecorder {
   }
 
   /** Resolves once `predicate` holds, re-checking on every message; rejects after `timeoutMs`. */
-  async waitFor<T>(
+  waitFor<T>(
     predicate: () => T | undefined | false,
     timeoutMs = 10_000,
     what = 'condition',
   ): Promise<T> {
-    const immediate = predicate();
-    if (immediate) return immediate;
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
-        const value = predicate();
-        if (value) {
-          cleanup();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-    });
+    return this.waiters.until(predicate, timeoutMs, what);
   }
 
   clear(): void {

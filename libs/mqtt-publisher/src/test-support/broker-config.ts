@@ -1,4 +1,5 @@
 import type { BrokerConfig } from '@app/config';
+import { BrokerConnection, type BrokerConnectionOptions } from '../broker-connection';
 import pino, { type Logger } from 'pino';
 
 /** A broker config for tests: defaults as the config loader would produce them. */
@@ -33,4 +34,25 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * A BrokerConnection for tests (quick reconnects, a quiet log) whose close is registered in
+ * `cleanups`, so each spec does not build its own.
+ */
+export function openTestConnection(
+  config: BrokerConfig,
+  cleanups: { push(cleanup: () => Promise<void>): unknown },
+  options: Partial<BrokerConnectionOptions> = {},
+  closeTimeoutMs = 1000,
+): BrokerConnection {
+  const connection = new BrokerConnection(config, {
+    instanceId: 'replica-0',
+    logger: silentLogger(),
+    reconnectPeriodMs: 50,
+    maxReconnectPeriodMs: 200,
+    ...options,
+  });
+  cleanups.push(() => connection.close(closeTimeoutMs));
+  return connection;
 }
