@@ -67,13 +67,13 @@ async function main(): Promise<void> {
   let allInitialAt = 0;
   const consumer = (async () => {
     for (;;) {
-      const lease = await client.changes.take();
-      if (!lease) return;
-      events++;
+      const batch = await client.changes.takeBatch(1000);
+      if (!batch) return;
+      events += batch.values.length;
       if (allInitialAt === 0) {
-        distinct.add(lease.key);
+        for (const key of batch.keys) distinct.add(key);
       }
-      lease.done();
+      batch.done();
     }
   })();
 

@@ -186,7 +186,7 @@ function alternating(value: JsonValue): OutgoingMessage[] {
   return [0, 1].map((n) => ({
     kind: 'state',
     topic: TOPIC,
-    value: { ...(value as object), seq: n },
+    json: JSON.stringify({ ...(value as object), seq: n }),
     time: 1732500000123,
   }));
 }
@@ -194,7 +194,7 @@ function measurePlanning(label: string, plan: DeliveryPlanner, value: JsonValue)
   const messages = alternating(value);
   let turn = 0;
   measure(label, 100_000, () => {
-    plan.plan(messages[turn++ & 1]);
+    plan.plan(messages[turn++ & 1], []);
   });
 }
 const plainPlanner = planner();
@@ -279,15 +279,17 @@ function portfolio(systems: number): { topology: Topology; pipeline: BridgePipel
           ++k % 10 === 0
             ? { ...(typical as object), host: `person${k}@example.com` }
             : key % 2 === 0;
-        pipeline.onStateChange({
-          systemId: `sys-${n}`,
-          moduleName: name,
-          index: 1,
-          key: `key${key}`,
-          value,
-          receivedAt: 1,
-          resync: true,
-        });
+        pipeline.onStateChanges([
+          {
+            systemId: `sys-${n}`,
+            moduleName: name,
+            index: 1,
+            key: `key${key}`,
+            json: JSON.stringify(value),
+            receivedAt: 1,
+            resync: true,
+          },
+        ]);
       }
     }
   }

@@ -47,10 +47,10 @@ describe('API ingestion at 100,000 keys never piles notifies up on a socket', ()
     });
     drained = (async () => {
       for (;;) {
-        const lease = await client.changes.take(abort.signal);
-        if (!lease) return;
-        latest.set(lease.key, lease.value);
-        lease.done();
+        const batch = await client.changes.takeBatch(1000, abort.signal);
+        if (!batch) return;
+        batch.values.forEach((change, i) => latest.set(batch.keys[i], change));
+        batch.done();
       }
     })();
     await client.start();
@@ -97,7 +97,7 @@ describe('API ingestion at 100,000 keys never piles notifies up on a socket', ()
     const last = () =>
       new Set(
         [...latest.values()]
-          .filter((c) => c.value === burst.finalValue)
+          .filter((c) => c.json === JSON.stringify(burst.finalValue))
           .map((c) => `${c.moduleId}|${c.key}`),
       ).size;
     while (last() < burst.keys && Date.now() < deadline) {

@@ -90,13 +90,20 @@ export class ChangeCollector {
 
   private async run(client: PlaceOsClient): Promise<void> {
     for (;;) {
-      const lease = await client.changes.take(this.abort.signal);
-      if (!lease) return;
-      this.all.push(lease.value);
-      this.latest.set(lease.key, lease.value);
-      lease.done();
+      const batch = await client.changes.takeBatch(1000, this.abort.signal);
+      if (!batch) return;
+      batch.values.forEach((change, i) => {
+        this.all.push(change);
+        this.latest.set(batch.keys[i], change);
+      });
+      batch.done();
     }
   }
+}
+
+/** The value a change carries, parsed from its JSON text (undefined without a change). */
+export function valueIn(change: Pick<StateChange, 'json'> | undefined): JsonValue | undefined {
+  return change === undefined ? undefined : (JSON.parse(change.json) as JsonValue);
 }
 
 export function changeKey(

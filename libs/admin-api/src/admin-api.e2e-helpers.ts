@@ -29,13 +29,13 @@ export const TEST_CURRENT_STATE: readonly OutgoingMessage[] = [
   ...[1, 2, 3].map((n): OutgoingMessage => ({
     kind: 'state',
     topic: `placeos/org/state/sys-${n}/drv/Bookings/1/current`,
-    value: { host: `host${n}@example.com`, title: 'Sync' },
+    json: JSON.stringify({ host: `host${n}@example.com`, title: 'Sync' }),
     time: TEST_PAYLOAD_TIME,
   })),
   {
     kind: 'state',
     topic: 'placeos/org/state/sys-1/drv/Display/1/power',
-    value: true,
+    json: 'true',
     time: TEST_PAYLOAD_TIME,
   },
 ];

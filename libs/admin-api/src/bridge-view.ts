@@ -1,4 +1,4 @@
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 import type { AppliedRule, DetectorName, PrivacyRule } from '@app/privacy';
 import type { BrokerStatus } from '@app/mqtt-publisher';
 
@@ -12,7 +12,7 @@ export interface BrokerPreview {
   dropped: boolean;
   /** Why the broker's limits would refuse the message (topic too long, payload too large). */
   refused?: string;
-  applied: AppliedRule[];
+  applied: readonly AppliedRule[];
 }
 
 /** Personal data the leak canary found in what a broker received (never the value itself). */

@@ -116,7 +116,7 @@ function harness(initial = topology(), ownsMetadata?: (topic: string) => boolean
     ownsMetadata,
     now: () => 5000,
   });
-  const run = (batch: ReturnType<BridgePipeline['onStateChange']>) =>
+  const run = (batch: ReturnType<BridgePipeline['onStateChanges']>) =>
     pipeline.deliver(pipeline.plan(batch));
   const move = (next: Topology) => {
     const update: TopologyUpdate = { previous: current, current: next, changes: [] };
@@ -137,7 +137,7 @@ const change = (
   moduleName,
   index,
   key,
-  value,
+  json: JSON.stringify(value),
   receivedAt: 1000,
   resync,
 });
@@ -159,9 +159,45 @@ const rule = (overrides: Partial<PrivacyRule>): PrivacyRule => ({
 const T = 'placeos/org-1/state/bld-1/sys-1/drv-1';
 
 describe('BridgePipeline', () => {
+  it('publishes the value text as PlaceOS sent it: big numbers and decimals survive', () => {
+    const { run, pipeline, sent } = harness();
+    const sentText = '{"id":12345678901234567891,"n":-9007199254740993,"price":2.50,"e":1e3}';
+    run(pipeline.onStateChanges([{ ...change('Display', 1, 'reading', null), json: sentText }]));
+    expect(sent.map((s) => s.payload)).toEqual([
+      `{"time":1000,"value":${sentText}}`,
+      `{"time":1000,"value":${sentText}}`,
+    ]);
+  });
+
+  it('a rule that rewrites a value keeps every number it does not touch as sent', () => {
+    const { run, pipeline, sent } = harness();
+    pipeline.planner.setRules(RuleSet.compile([rule({ match: { detector: 'email' } })]));
+    const sentText = '{"booking":12345678901234567891,"host":"ada@example.com","cost":1.10}';
+    run(pipeline.onStateChanges([{ ...change('Display', 1, 'booking', null), json: sentText }]));
+    expect(sent[0].payload).toMatch(
+      /^\{"time":1000,"value":\{"booking":12345678901234567891,"host":"[0-9a-f]{64}","cost":1\.10\}\}$/,
+    );
+  });
+
+  it('maps a batch of changes in order, each key at its own topic', () => {
+    const { run, pipeline, sent } = harness();
+    run(
+      pipeline.onStateChanges([
+        change('Display', 1, 'power', true),
+        change('Display', 2, 'power', false),
+        change('Panel', 1, 'level', 3),
+      ]),
+    );
+    expect(sent.filter((s) => s.broker === 'a')).toEqual([
+      { broker: 'a', topic: `${T}/Display/1/power`, payload: '{"time":1000,"value":true}' },
+      { broker: 'a', topic: `${T}/Display/2/power`, payload: '{"time":1000,"value":false}' },
+      { broker: 'a', topic: `${T}/Panel/1/level`, payload: '{"time":1000,"value":3}' },
+    ]);
+  });
+
   it('publishes a change at its slot topic on every broker, with the broker prefix', () => {
     const { run, pipeline, sent } = harness();
-    run(pipeline.onStateChange(change('Display', 2, 'power', true)));
+    run(pipeline.onStateChanges([change('Display', 2, 'power', true)]));
     expect(sent).toEqual([
       { broker: 'a', topic: `${T}/Display/2/power`, payload: '{"time":1000,"value":true}' },
       { broker: 'b', topic: `tenant/${T}/Display/2/power`, payload: '{"time":1000,"value":true}' },
@@ -170,20 +206,22 @@ describe('BridgePipeline', () => {
 
   it('does not publish a system without an org, and counts it', async () => {
     const { run, pipeline, sent, metrics } = harness();
-    run(pipeline.onStateChange({ ...change('Panel', 1, 'power', true), systemId: 'sys-2' }));
+    run(pipeline.onStateChanges([{ ...change('Panel', 1, 'power', true), systemId: 'sys-2' }]));
     expect(sent).toEqual([]);
     expect(await metrics.render()).toContain('placeos_bridge_unmapped_total{reason="no_org"} 1');
   });
 
   it('skips an unchanged resync but publishes an unchanged live change', () => {
     const { run, pipeline, sent } = harness();
-    run(pipeline.onStateChange(change('Display', 1, 'input', 'hdmi')));
+    run(pipeline.onStateChanges([change('Display', 1, 'input', 'hdmi')]));
     sent.length = 0;
     run(
-      pipeline.onStateChange({ ...change('Display', 1, 'input', 'hdmi', true), receivedAt: 2000 }),
+      pipeline.onStateChanges([
+        { ...change('Display', 1, 'input', 'hdmi', true), receivedAt: 2000 },
+      ]),
     );
     expect(sent).toEqual([]);
-    run(pipeline.onStateChange({ ...change('Display', 1, 'input', 'hdmi'), receivedAt: 3000 }));
+    run(pipeline.onStateChanges([{ ...change('Display', 1, 'input', 'hdmi'), receivedAt: 3000 }]));
     expect(sent.map((s) => s.payload)).toEqual([
       '{"time":3000,"value":"hdmi"}',
       '{"time":3000,"value":"hdmi"}',
@@ -192,7 +230,7 @@ describe('BridgePipeline', () => {
 
   it('on a rename clears the old topics and forgets the slot until PlaceOS re-sends it', () => {
     const { run, pipeline, sent, move } = harness();
-    run(pipeline.onStateChange(change('Display', 2, 'power', true)));
+    run(pipeline.onStateChanges([change('Display', 2, 'power', true)]));
     sent.length = 0;
     move(topology({ names: { 'mod-b': 'Projector' } }));
     const state = sent.filter((s) => s.topic.includes('/state/'));
@@ -201,7 +239,7 @@ describe('BridgePipeline', () => {
       { broker: 'b', topic: `tenant/${T}/Display/2/power`, payload: null },
     ]);
     sent.length = 0;
-    run(pipeline.onStateChange(change('Projector', 1, 'power', true, true)));
+    run(pipeline.onStateChanges([change('Projector', 1, 'power', true, true)]));
     expect(sent.map((s) => s.topic)).toEqual([
       `${T}/Projector/1/power`,
       `tenant/${T}/Projector/1/power`,
@@ -210,7 +248,7 @@ describe('BridgePipeline', () => {
 
   it('on a re-zone moves every stored value to the new topics', () => {
     const { run, pipeline, sent, move } = harness();
-    run(pipeline.onStateChange(change('Display', 1, 'power', false)));
+    run(pipeline.onStateChanges([change('Display', 1, 'power', false)]));
     sent.length = 0;
     move(topology({ zones: ['org-1', 'bld-2'] }));
     const onA = sent.filter((s) => s.broker === 'a' && s.topic.includes('/state/'));
@@ -304,8 +342,8 @@ describe('BridgePipeline', () => {
 
   it('new rules re-publish only what they change, per broker secret, and a drop clears', async () => {
     const { run, pipeline, sent } = harness();
-    run(pipeline.onStateChange(change('Display', 1, 'host', { email: 'alice@example.com' })));
-    run(pipeline.onStateChange(change('Display', 1, 'power', true)));
+    run(pipeline.onStateChanges([change('Display', 1, 'host', { email: 'alice@example.com' })]));
+    run(pipeline.onStateChanges([change('Display', 1, 'power', true)]));
     sent.length = 0;
     await pipeline.applyRules(RuleSet.compile([rule({ match: { detector: 'email' } })]));
     // The system's metadata carries an e-mail address too: it is hashed on its way out.
@@ -334,7 +372,7 @@ describe('BridgePipeline', () => {
 
   it('after a broker reconnect re-publishes everything to that broker only', async () => {
     const { run, pipeline, sent } = harness();
-    run(pipeline.onStateChange(change('Display', 1, 'power', true)));
+    run(pipeline.onStateChanges([change('Display', 1, 'power', true)]));
     sent.length = 0;
     const planned = await pipeline.republish({ brokers: ['b'], forget: true });
     // One state topic and the metadata of the org, building, system and driver.

@@ -1,7 +1,7 @@
-import type { JsonValue, StateChange, Topology, TopologyUpdate } from '@app/placeos-client';
+import type { StateChange, Topology, TopologyUpdate } from '@app/placeos-client';
 import type { BridgeMetrics } from '@app/observability';
 import type { AppliedRule, RuleSet, SubjectSet } from '@app/privacy';
-import type { TopicMapper } from '@app/topics';
+import { encodeTopicLevel, jsonTextOfValue, type TopicMapper } from '@app/topics';
 import type { Logger } from 'pino';
 import type { BrokerTarget } from './broker-target';
 import type { DeliveryPlanner } from './delivery-planner';
@@ -11,19 +11,16 @@ import { analyseImpact, type BrokerImpact } from './impact-analysis';
 import { MetadataClock } from './metadata-clock';
 import type { Delivery, OutgoingMessage } from './outgoing-message';
 import { StateProjection } from './state-projection';
-import type { SlotRef, StateStore } from './state-store';
+import type { StateStore } from './state-store';
 
-/** What an event handler returns: the messages, and whether unchanged ones may be skipped. */
+/** What an event handler returns: the messages its event implies. */
 export interface OutgoingBatch {
   messages: OutgoingMessage[];
-  /** True for resyncs and re-publications: a broker that holds the same value is left alone. */
-  skipUnchanged: boolean;
 }
 
 /** The batch after privacy filtering: one delivery per message and broker. */
 export interface DeliveryBatch {
   deliveries: Delivery[];
-  skipUnchanged: boolean;
 }
 
 /** What a broker would receive for a message (the admin API's preview). */
@@ -33,7 +30,7 @@ export interface BrokerPreview {
   payload: string | null;
   dropped: boolean;
   refused?: string;
-  applied: AppliedRule[];
+  applied: readonly AppliedRule[];
 }
 
 export interface BridgePipelineParts {
@@ -59,8 +56,8 @@ const REPUBLISH_CHUNK = 2000;
 const INVALID_JSON_LOG_INTERVAL_MS = 60_000;
 
 /**
- * The bridge's core, free of Nest: maps state changes and topology updates to messages,
- * re-publishes current state when rules change or a broker reconnects, and previews.
+ * The bridge's core, free of Nest: maps batches of state changes and topology updates to
+ * messages, re-publishes current state when rules change or a broker reconnects, and previews.
  * Nest event handlers and interceptors call into it (see the nest/ folder).
  */
 export class BridgePipeline {
@@ -82,33 +79,47 @@ export class BridgePipeline {
     return this.parts.planner;
   }
 
-  /** A live or resynced status value: store it under its slot and map it to its topic. */
-  onStateChange(change: StateChange): OutgoingBatch {
-    const { metrics, store } = this.parts;
-    metrics.stateEvents.inc({ kind: change.resync ? 'resync' : 'live' });
-    if (change.invalidJson) this.noteInvalidJson(change);
-    const slot = { systemId: change.systemId, moduleName: change.moduleName, index: change.index };
+  /**
+   * Live or resynced status values, in the order received: each is stored under its slot and
+   * mapped to its topic (a string concatenation once the slot's prefix is known). A resynced
+   * value (the one PlaceOS sends after a bind) is left alone on a broker that holds it.
+   */
+  onStateChanges(changes: readonly StateChange[]): OutgoingBatch {
+    const { store } = this.parts;
     const topology = this.parts.topology();
-    if (change.removed) {
-      // Computed while the store still holds the key: the topic that stops existing.
-      const gone = this.projection.topic(topology, slot, change.key);
-      store.remove(slot, change.key);
-      return {
-        messages: gone === undefined ? [] : [{ kind: 'clear', topic: gone }],
-        skipUnchanged: true,
-      };
+    const messages: OutgoingMessage[] = [];
+    let live = 0;
+    for (const change of changes) {
+      if (!change.resync) live++;
+      if (change.invalidJson) this.noteInvalidJson(change);
+      const state = store.slotOf(change.systemId, change.moduleName, change.index);
+      const prefix = this.projection.prefixOf(topology, state);
+      if (change.removed) {
+        // The topic that stops existing; the store forgets the key.
+        store.remove(state, change.key);
+        if (prefix !== null) {
+          messages.push({ kind: 'clear', topic: prefix + encodeTopicLevel(change.key) });
+        }
+        continue;
+      }
+      store.set(state, change.key, change.json, change.receivedAt);
+      if (prefix === null) {
+        // Kept in the store: a topology poll that learns the slot publishes it then.
+        this.noteUnmapped(topology, state.slot.systemId, change);
+        continue;
+      }
+      messages.push({
+        kind: 'state',
+        topic: prefix + encodeTopicLevel(change.key),
+        json: change.json,
+        time: change.receivedAt,
+        skipIfHeld: change.resync,
+      });
     }
-    store.apply(slot, change);
-    const topic = this.projection.topic(topology, slot, change.key);
-    if (topic === undefined) {
-      // Kept in the store: a topology poll that learns the slot publishes it then.
-      this.noteUnmapped(topology, slot);
-      return { messages: [], skipUnchanged: true };
-    }
-    return {
-      messages: [{ kind: 'state', topic, value: change.value, time: change.receivedAt }],
-      skipUnchanged: change.resync,
-    };
+    const { stateEvents } = this.parts.metrics;
+    if (live > 0) stateEvents.inc({ kind: 'live' }, live);
+    if (changes.length > live) stateEvents.inc({ kind: 'resync' }, changes.length - live);
+    return { messages };
   }
 
   /**
@@ -120,24 +131,37 @@ export class BridgePipeline {
   onTopologyUpdate(update: TopologyUpdate): OutgoingBatch {
     const { mapper, store } = this.parts;
     const messages: OutgoingMessage[] = [];
-    const before = this.projection.topics(update.previous);
-    const after = this.projection.topics(update.current);
-    for (const topic of before.keys()) {
-      if (!after.has(topic)) messages.push({ kind: 'clear', topic });
-    }
-    for (const [topic, ref] of after) {
-      if (before.has(topic)) continue;
-      const message = this.projection.message(topic, ref);
-      if (message) messages.push(message);
+    // A slot's topics are its prefix plus each key, and prefixes are unique per slot, so a
+    // topic moved exactly when its slot's prefix changed.
+    for (const state of store.slotStates()) {
+      const before =
+        state.prefixTopology === update.previous
+          ? state.topicPrefix
+          : this.projection.uncachedPrefix(update.previous, state.slot);
+      const after = this.projection.prefixOf(update.current, state);
+      if (before === after) continue;
+      for (let position = 0; position < state.size; position++) {
+        const key = encodeTopicLevel(state.key(position));
+        if (before !== null) messages.push({ kind: 'clear', topic: before + key });
+        if (after !== null) {
+          messages.push({
+            kind: 'state',
+            topic: after + key,
+            json: state.json(position),
+            time: state.receivedAt(position),
+            skipIfHeld: true,
+          });
+        }
+      }
     }
     const metaBefore = mapper.metadata(update.previous);
     const metaAfter = mapper.metadata(update.current);
     const now = this.now();
     for (const [topic, entry] of metaAfter) {
       if (!this.ownsMetadata(topic)) continue;
-      const { time, changed } = this.metadataClock.observe(topic, entry.model, now);
+      const { time, changed, json } = this.metadataClock.observe(topic, entry.model, now);
       if (changed || !metaBefore.has(topic)) {
-        messages.push({ kind: 'metadata', topic, value: entry.model, time });
+        messages.push({ kind: 'metadata', topic, json, time, skipIfHeld: true });
       }
     }
     for (const topic of metaBefore.keys()) {
@@ -151,34 +175,31 @@ export class BridgePipeline {
     for (const systemId of this.systemsWithoutOrg) {
       if (!current.systems.has(systemId)) this.systemsWithoutOrg.delete(systemId);
     }
-    return { messages, skipUnchanged: true };
+    return { messages };
   }
 
   /** The privacy step: one delivery per message and broker. */
   plan(batch: OutgoingBatch): DeliveryBatch {
     const deliveries: Delivery[] = [];
-    for (const message of batch.messages) deliveries.push(...this.parts.planner.plan(message));
-    return { deliveries, skipUnchanged: batch.skipUnchanged };
+    for (const message of batch.messages) this.parts.planner.plan(message, deliveries);
+    return { deliveries };
   }
 
   /** The publishing step. */
   deliver(batch: DeliveryBatch): void {
-    this.parts.sink.deliver(batch.deliveries, batch.skipUnchanged);
+    this.parts.sink.deliver(batch.deliveries);
   }
 
-  /** Every message the brokers should hold now: all stored state and all metadata. */
+  /** Every message the brokers should hold now: all metadata and all stored state. */
   *currentMessages(): Generator<OutgoingMessage> {
     const topology = this.parts.topology();
     const now = this.now();
     for (const entry of this.parts.mapper.metadata(topology).values()) {
       if (!this.ownsMetadata(entry.topic)) continue;
-      const { time } = this.metadataClock.observe(entry.topic, entry.model, now);
-      yield { kind: 'metadata', topic: entry.topic, value: entry.model, time };
+      const { time, json } = this.metadataClock.observe(entry.topic, entry.model, now);
+      yield { kind: 'metadata', topic: entry.topic, json, time, skipIfHeld: true };
     }
-    for (const [topic, ref] of this.projection.topics(topology)) {
-      const message = this.projection.message(topic, ref);
-      if (message) yield message;
-    }
+    yield* this.projection.messages(topology);
   }
 
   /**
@@ -196,15 +217,15 @@ export class BridgePipeline {
     let planned = 0;
     let chunk: Delivery[] = [];
     for (const message of this.currentMessages()) {
-      chunk.push(...this.parts.planner.plan(message, targets));
+      this.parts.planner.plan(message, chunk, targets);
       planned++;
       if (chunk.length >= REPUBLISH_CHUNK) {
-        this.parts.sink.deliver(chunk, true, options.resync);
+        this.parts.sink.deliver(chunk, options.resync);
         chunk = [];
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    this.parts.sink.deliver(chunk, true, options.resync);
+    this.parts.sink.deliver(chunk, options.resync);
     return planned;
   }
 
@@ -234,14 +255,19 @@ export class BridgePipeline {
   }
 
   /** What each broker would receive for `value` at canonical `topic` under `ruleSet`. */
-  preview(topic: string, value: JsonValue, ruleSet: RuleSet): BrokerPreview[] {
-    const message: OutgoingMessage = { kind: 'state', topic, value, time: this.now() };
+  preview(topic: string, value: unknown, ruleSet: RuleSet): BrokerPreview[] {
+    const message: OutgoingMessage = {
+      kind: 'state',
+      topic,
+      json: jsonTextOfValue(value),
+      time: this.now(),
+    };
     return this.parts.planner.brokers.map((target) => {
       const delivery = this.parts.planner.planFor(message, target, ruleSet);
       return {
         broker: target.id,
         topic: delivery.topic,
-        payload: delivery.payload,
+        payload: delivery.payload === null ? null : delivery.payload.text,
         dropped: delivery.dropped,
         applied: delivery.applied,
       };
@@ -262,8 +288,8 @@ export class BridgePipeline {
     const now = this.now();
     for (const entry of this.parts.mapper.metadata(topology).values()) {
       if (!this.ownsMetadata(entry.topic)) continue;
-      const time = this.metadataClock.peek(entry.topic, entry.model, now);
-      yield { kind: 'metadata', topic: entry.topic, value: entry.model, time };
+      const { time, json } = this.metadataClock.peek(entry.topic, entry.model, now);
+      yield { kind: 'metadata', topic: entry.topic, json, time };
     }
     yield* this.projection.messages(topology);
   }
@@ -273,17 +299,17 @@ export class BridgePipeline {
     return ids ? all.filter((t) => ids.includes(t.id)) : [...all];
   }
 
-  private noteUnmapped(topology: Topology, slot: SlotRef): void {
-    const known = topology.slot(slot.systemId, slot.moduleName, slot.index) !== undefined;
+  private noteUnmapped(topology: Topology, systemId: string, change: StateChange): void {
+    const known = topology.slot(systemId, change.moduleName, change.index) !== undefined;
     if (!known) {
       this.parts.metrics.unmapped.inc({ reason: 'unknown_module' });
       return;
     }
     this.parts.metrics.unmapped.inc({ reason: 'no_org' });
-    if (this.systemsWithoutOrg.has(slot.systemId)) return;
-    this.systemsWithoutOrg.add(slot.systemId);
+    if (this.systemsWithoutOrg.has(systemId)) return;
+    this.systemsWithoutOrg.add(systemId);
     this.parts.logger.warn(
-      { systemId: slot.systemId },
+      { systemId },
       'system has no org zone: its state is not published (as upstream)',
     );
   }

@@ -1,68 +1,69 @@
-import { createHash } from 'node:crypto';
+import { DigestTable } from './digest-table';
+import { hash53 } from './string-hash';
 
 /** Marks a topic a drop rule keeps from the broker (it holds nothing there, on purpose). */
 const DROPPED = -1;
-
-/** 48 bits of SHA-1: a JS number (no BigInt), and collisions stay negligible at millions of topics. */
-function hash48(...parts: string[]): number {
-  const hash = createHash('sha1');
-  for (const part of parts) hash.update(part).update('\u0000');
-  return hash.digest().readUIntBE(0, 6);
-}
+/** Seeds the value digest apart from the topic key, so the two never coincide by construction. */
+const VALUE_SEED = 0x5eed;
 
 /**
- * What each broker currently holds, per canonical topic: a 48-bit digest of the destination
- * topic and the filtered value last handed to it (or "dropped", or nothing). It lets a rule
- * change re-publish only the topics whose filtered output actually changed, and lets a drop
- * clear only topics that hold something. Topics and digests are kept as numbers, not strings,
- * so 100,000 topics cost a few megabytes per broker.
+ * What each broker currently holds, per canonical topic: a digest of the value text last handed
+ * to it (or "dropped", or nothing). It lets a rule change re-publish only the topics whose
+ * filtered output actually changed, and lets a drop clear only topics that hold something.
+ * Topics are kept as 53-bit hashes in a DigestTable per broker: at a million topics that is
+ * a few tens of megabytes and nothing for the garbage collector to trace.
  */
 export class DeliveryLedger {
-  private readonly held = new Map<string, Map<number, number>>();
+  private readonly held = new Map<string, DigestTable>();
 
-  /** The digest of what a broker receives: destination topic + value text (never the time). */
-  static digest(destinationTopic: string, valueText: string): number {
-    return hash48(destinationTopic, valueText);
+  /** The key of a canonical topic in the ledger (and in the leak findings). */
+  static topicKey(canonicalTopic: string): number {
+    return hash53(canonicalTopic);
   }
 
-  private static key(canonicalTopic: string): number {
-    return hash48(canonicalTopic);
+  /**
+   * The digest of a value as a broker receives it: its JSON text, never the time (an unchanged
+   * value re-read later is not a change). The destination topic is fixed per canonical topic
+   * and broker for the life of the process, so it needs no place in the digest.
+   */
+  static digest(valueJson: string): number {
+    return hash53(valueJson, VALUE_SEED);
   }
 
-  private forBroker(brokerId: string): Map<number, number> {
-    let map = this.held.get(brokerId);
-    if (!map) {
-      map = new Map();
-      this.held.set(brokerId, map);
+  private forBroker(brokerId: string): DigestTable {
+    let table = this.held.get(brokerId);
+    if (!table) {
+      table = new DigestTable();
+      this.held.set(brokerId, table);
     }
-    return map;
+    return table;
   }
 
   /** True when the broker already holds exactly this digest for the topic. */
-  holds(brokerId: string, canonicalTopic: string, digest: number): boolean {
-    return this.held.get(brokerId)?.get(DeliveryLedger.key(canonicalTopic)) === digest;
+  holds(brokerId: string, topicKey: number, digest: number): boolean {
+    return this.held.get(brokerId)?.get(topicKey) === digest;
   }
 
   /** True when the broker may hold a retained value for the topic that a clear must remove. */
-  mayHoldValue(brokerId: string, canonicalTopic: string): boolean {
-    const current = this.held.get(brokerId)?.get(DeliveryLedger.key(canonicalTopic));
+  mayHoldValue(brokerId: string, topicKey: number): boolean {
+    const current = this.held.get(brokerId)?.get(topicKey);
     return current !== undefined && current !== DROPPED;
   }
 
-  isDropped(brokerId: string, canonicalTopic: string): boolean {
-    return this.held.get(brokerId)?.get(DeliveryLedger.key(canonicalTopic)) === DROPPED;
+  isDropped(brokerId: string, topicKey: number): boolean {
+    return this.held.get(brokerId)?.get(topicKey) === DROPPED;
   }
 
-  recordPublished(brokerId: string, canonicalTopic: string, digest: number): void {
-    this.forBroker(brokerId).set(DeliveryLedger.key(canonicalTopic), digest);
+  recordPublished(brokerId: string, topicKey: number, digest: number): void {
+    this.forBroker(brokerId).set(topicKey, digest);
   }
 
-  recordDropped(brokerId: string, canonicalTopic: string): void {
-    this.forBroker(brokerId).set(DeliveryLedger.key(canonicalTopic), DROPPED);
+  recordDropped(brokerId: string, topicKey: number): void {
+    this.forBroker(brokerId).set(topicKey, DROPPED);
   }
 
-  recordCleared(brokerId: string, canonicalTopic: string): void {
-    this.held.get(brokerId)?.delete(DeliveryLedger.key(canonicalTopic));
+  recordCleared(brokerId: string, topicKey: number): void {
+    this.held.get(brokerId)?.delete(topicKey);
   }
 
   /** Forget what a broker holds (it restarted and may have lost everything). */

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@app/placeos-client';
+import { type JsonValue, serializeLike } from '@app/json';
 import {
   type AppliedRule,
   type DetectorName,
@@ -12,9 +12,7 @@ import { destinationTopic, encodePayload } from '@app/topics';
 import type { BrokerTarget } from './broker-target';
 import { DeliveryLedger } from './delivery-ledger';
 import type { LeakFindings } from './leak-findings';
-import type { Delivery, OutgoingMessage } from './outgoing-message';
-
-const VALUE_MARKER = ',"value":';
+import { type Delivery, type OutgoingMessage, Payload } from './outgoing-message';
 
 /**
  * How registered data subjects show in a delivery's `applied` (and so in the rule-hit metric):
@@ -26,6 +24,7 @@ const SUBJECTS_APPLIED: Readonly<Record<SubjectAction, AppliedRule>> = Object.fr
   hash: Object.freeze({ id: 'subjects', name: '(data subjects)', action: 'hash' }),
   drop: Object.freeze({ id: 'subjects', name: '(data subjects)', action: 'drop' }),
 });
+const NONE_APPLIED: readonly AppliedRule[] = Object.freeze([]);
 
 export interface DeliveryPlannerOptions {
   hierarchy: string[];
@@ -37,17 +36,64 @@ export interface DeliveryPlannerOptions {
   findings?: LeakFindings;
 }
 
+/**
+ * One message's value while it is planned for every broker: its text, parsed at most once and
+ * only when a rule, a subject or the leak canary needs the structure, and the payload of the
+ * unfiltered text, shared by every broker that receives it unchanged.
+ */
+class ValueUnderPlan {
+  private parsedValue?: JsonValue;
+  private parsed = false;
+  private sharedPayload?: Payload;
+  private sharedDigest = 0;
+  /** Only string leaves can hold what subjects and detectors look for. */
+  readonly hasStrings: boolean;
+
+  constructor(
+    readonly json: string,
+    private readonly time: number,
+    private readonly unit: 'ms' | 's',
+  ) {
+    this.hasStrings = json.includes('"');
+  }
+
+  get value(): JsonValue {
+    if (!this.parsed) {
+      this.parsedValue = JSON.parse(this.json) as JsonValue;
+      this.parsed = true;
+    }
+    return this.parsedValue as JsonValue;
+  }
+
+  payloadOf(json: string): { payload: Payload; digest: number } {
+    if (json !== this.json) {
+      return {
+        payload: new Payload(encodePayload(json, this.time, this.unit)),
+        digest: DeliveryLedger.digest(json),
+      };
+    }
+    if (!this.sharedPayload) {
+      this.sharedPayload = new Payload(encodePayload(json, this.time, this.unit));
+      this.sharedDigest = DeliveryLedger.digest(json);
+    }
+    return { payload: this.sharedPayload, digest: this.sharedDigest };
+  }
+}
+
 /** A delivery and, when it carries a value, the value after the rules and the subjects. */
 interface Evaluation {
   delivery: Delivery;
-  output?: { value: JsonValue };
+  /** The filtered value when a rule or subject rewrote it; undefined when the text went as sent. */
+  rewritten?: JsonValue;
 }
 
 /**
  * Turns one OutgoingMessage into what each broker receives: its privacy rules applied to the
  * value, then the registered data subjects, its topic rewrite, the exact payload bytes. Pure
  * given the rule set, the subjects and the targets, so live events, previews, impact and
- * re-publications all share one code path.
+ * re-publications all share one code path. The value's text is published as it came; only a
+ * rule or subject that rewrites a value re-serialises it, keeping every untouched number and
+ * string as it was sent.
  */
 export class DeliveryPlanner {
   private ruleSet: RuleSet = RuleSet.EMPTY;
@@ -78,87 +124,154 @@ export class DeliveryPlanner {
     this.subjectSet = subjects;
   }
 
-  /** What each broker receives; what goes out is also shown to the leak canary. */
-  plan(message: OutgoingMessage, targets: readonly BrokerTarget[] = this.targets): Delivery[] {
-    const findings = this.options.findings;
-    if (!findings || message.kind === 'clear') {
-      return targets.map((target) => this.planFor(message, target));
+  /**
+   * What each broker receives, appended to `out`; what goes out is also shown to the leak
+   * canary. `topicKey` may be passed when the caller has it already.
+   */
+  plan(
+    message: OutgoingMessage,
+    out: Delivery[],
+    targets: readonly BrokerTarget[] = this.targets,
+    topicKey = DeliveryLedger.topicKey(message.topic),
+  ): void {
+    if (message.kind === 'clear') {
+      for (const target of targets) out.push(this.clearFor(message.topic, topicKey, target));
+      return;
     }
+    const under = new ValueUnderPlan(message.json, message.time, this.options.timeUnit);
+    const findings = this.options.findings;
     // Brokers whose rules leave the value alone share one scan.
-    let scanned: { value: JsonValue; detectors: DetectorName[] } | undefined;
-    return targets.map((target) => {
-      const { delivery, output } = this.evaluate(message, target, this.ruleSet, this.subjectSet);
-      if (!output || findings.counted(target.id, message.topic, delivery.digest)) return delivery;
-      if (!scanned || !Object.is(scanned.value, output.value)) {
-        scanned = {
-          value: output.value,
-          detectors: unprotectedDetectors(output.value, message.value),
-        };
+    let scanned: { of: JsonValue | string; detectors: DetectorName[] } | undefined;
+    for (const target of targets) {
+      const { delivery, rewritten } = this.evaluate(
+        message,
+        topicKey,
+        under,
+        target,
+        this.ruleSet,
+        this.subjectSet,
+      );
+      out.push(delivery);
+      if (!findings || delivery.payload === null) continue;
+      if (!under.hasStrings) {
+        // Nothing a detector reads; forgets a leak this topic had before.
+        findings.observe(target.id, message.topic, delivery.digest, []);
+        continue;
+      }
+      if (findings.counted(target.id, message.topic, delivery.digest)) continue;
+      const output = rewritten ?? under.json;
+      if (!scanned || !Object.is(scanned.of, output)) {
+        const outputValue = rewritten ?? under.value;
+        scanned = { of: output, detectors: unprotectedDetectors(outputValue, under.value) };
       }
       findings.observe(target.id, message.topic, delivery.digest, scanned.detectors);
-      return delivery;
-    });
+    }
   }
 
   /** What one broker receives under `ruleSet` (default: the rules in effect) and the subjects. */
   planFor(message: OutgoingMessage, target: BrokerTarget, ruleSet = this.ruleSet): Delivery {
-    return this.evaluate(message, target, ruleSet, this.subjectSet).delivery;
+    const topicKey = DeliveryLedger.topicKey(message.topic);
+    if (message.kind === 'clear') return this.clearFor(message.topic, topicKey, target);
+    const under = new ValueUnderPlan(message.json, message.time, this.options.timeUnit);
+    return this.evaluate(message, topicKey, under, target, ruleSet, this.subjectSet).delivery;
   }
 
   /** planFor() when the rules already ran: `result` is their outcome for this message and broker. */
   planFiltered(
-    message: Extract<OutgoingMessage, { value: unknown }>,
+    message: Extract<OutgoingMessage, { json: string }>,
     target: BrokerTarget,
     result: FilterResult,
   ): Delivery {
-    return this.evaluate(message, target, result, this.subjectSet).delivery;
+    const topicKey = DeliveryLedger.topicKey(message.topic);
+    const under = new ValueUnderPlan(message.json, message.time, this.options.timeUnit);
+    return this.evaluate(message, topicKey, under, target, result, this.subjectSet).delivery;
+  }
+
+  private clearFor(canonicalTopic: string, topicKey: number, target: BrokerTarget): Delivery {
+    return {
+      brokerId: target.id,
+      kind: 'clear',
+      canonicalTopic,
+      topicKey,
+      topic: destinationTopic(canonicalTopic, target.rewrite, this.options.hierarchy),
+      payload: null,
+      dropped: false,
+      applied: NONE_APPLIED,
+      digest: 0,
+      skipIfHeld: false,
+    };
   }
 
   private evaluate(
-    message: OutgoingMessage,
+    message: Extract<OutgoingMessage, { json: string }>,
+    topicKey: number,
+    under: ValueUnderPlan,
     target: BrokerTarget,
     rules: RuleSet | FilterResult,
     subjects: SubjectSet,
   ): Evaluation {
     const topic = destinationTopic(message.topic, target.rewrite, this.options.hierarchy);
-    const base = { brokerId: target.id, kind: message.kind, canonicalTopic: message.topic, topic };
-    if (message.kind === 'clear') {
-      return { delivery: { ...base, payload: null, dropped: false, applied: [], digest: 0 } };
-    }
-    const result =
-      rules instanceof RuleSet ? rules.apply(message.topic, message.value, target) : rules;
-    if (result.outcome === 'drop') {
-      const delivery = {
-        ...base,
+    const dropped = (applied: readonly AppliedRule[]): Evaluation => ({
+      delivery: {
+        brokerId: target.id,
+        kind: message.kind,
+        canonicalTopic: message.topic,
+        topicKey,
+        topic,
         payload: null,
         dropped: true,
-        applied: result.applied,
+        applied,
         digest: 0,
-      };
-      return { delivery };
+        skipIfHeld: false,
+      },
+    });
+    let rewritten: JsonValue | undefined;
+    let applied = NONE_APPLIED;
+    const result =
+      rules instanceof RuleSet
+        ? rules.selects(message.topic, target.id)
+          ? rules.apply(message.topic, under.value, target)
+          : undefined
+        : rules;
+    if (result) {
+      if (result.outcome === 'drop') return dropped(result.applied);
+      if (result.changed) rewritten = result.value;
+      applied = result.applied;
     }
-    let value = result.value;
-    let applied = result.applied;
-    // Subjects come after the rules, for every broker: whatever the rules left readable.
-    const subjected = subjects.apply(value, target.secret);
-    if (subjected.outcome === 'drop') {
-      const dropped = [...applied, SUBJECTS_APPLIED.drop];
-      return { delivery: { ...base, payload: null, dropped: true, applied: dropped, digest: 0 } };
+    // Subjects come after the rules, for every broker: whatever the rules left readable. Only
+    // a string can be (or hold) a subject.
+    if (subjects.size > 0 && (rewritten !== undefined || under.hasStrings)) {
+      const subjected = subjects.apply(rewritten ?? under.value, target.secret);
+      if (subjected.outcome === 'drop') return dropped([...applied, SUBJECTS_APPLIED.drop]);
+      if (subjected.actions.length > 0) {
+        rewritten = subjected.value;
+        applied = [...applied, ...subjected.actions.map((action) => SUBJECTS_APPLIED[action])];
+      }
     }
-    if (subjected.actions.length > 0) {
-      value = subjected.value;
-      applied = [...applied, ...subjected.actions.map((action) => SUBJECTS_APPLIED[action])];
+    let json = under.json;
+    if (rewritten !== undefined) {
+      try {
+        json = serializeLike(under.json, rewritten);
+      } catch {
+        // Too deep to write: fail closed, as the rules do for a value too deep to inspect.
+        return dropped(applied);
+      }
     }
-    const payload = encodePayload(value, message.time, this.options.timeUnit);
-    // The time is left out of the digest: an unchanged value re-read later is not a change.
-    const valueText = payload.slice(payload.indexOf(VALUE_MARKER));
-    const delivery: Delivery = {
-      ...base,
-      payload,
-      dropped: false,
-      applied,
-      digest: DeliveryLedger.digest(topic, valueText),
+    const { payload, digest } = under.payloadOf(json);
+    return {
+      delivery: {
+        brokerId: target.id,
+        kind: message.kind,
+        canonicalTopic: message.topic,
+        topicKey,
+        topic,
+        payload,
+        dropped: false,
+        applied,
+        digest,
+        skipIfHeld: message.skipIfHeld === true,
+      },
+      rewritten,
     };
-    return { delivery, output: { value } };
   }
 }

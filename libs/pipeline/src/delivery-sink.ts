@@ -15,6 +15,29 @@ export interface DeliveryConnection {
 const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 /**
+ * Counts of one deliver() call, added to the metrics once per call: a batch of thousands of
+ * deliveries costs a handful of label lookups, not thousands.
+ */
+class Tally {
+  private readonly counts = new Map<string, Map<string, number>>();
+
+  add(metric: string, labels: string, by = 1): void {
+    let byLabels = this.counts.get(metric);
+    if (!byLabels) {
+      byLabels = new Map();
+      this.counts.set(metric, byLabels);
+    }
+    byLabels.set(labels, (byLabels.get(labels) ?? 0) + by);
+  }
+
+  entries(metric: string): IterableIterator<[string, number]> | [] {
+    return this.counts.get(metric)?.entries() ?? [];
+  }
+}
+
+const LABEL_SEPARATOR = '\u0000';
+
+/**
  * Hands planned deliveries to broker connections and keeps the ledger of what each broker
  * holds, so a drop clears only what is there and an unchanged re-publication is skipped.
  */
@@ -28,50 +51,51 @@ export class DeliverySink {
     private readonly logger: Logger,
   ) {}
 
-  /**
-   * `skipUnchanged`: leave topics alone whose broker already holds the same value. `resync`:
-   * the state re-sent after a broker reconnect, which must not hold up live changes.
-   */
-  deliver(deliveries: readonly Delivery[], skipUnchanged = false, resync = false): void {
-    for (const delivery of deliveries) this.deliverOne(delivery, skipUnchanged, resync);
+  /** `resync`: the state re-sent after a broker reconnect, which must not hold up live changes. */
+  deliver(deliveries: readonly Delivery[], resync = false): void {
+    if (deliveries.length === 0) return;
+    const tally = new Tally();
+    for (const delivery of deliveries) this.deliverOne(delivery, resync, tally);
+    this.record(tally);
   }
 
-  private deliverOne(delivery: Delivery, skipUnchanged: boolean, resync: boolean): void {
+  private deliverOne(delivery: Delivery, resync: boolean, tally: Tally): void {
     const connection = this.connections.get(delivery.brokerId);
     if (!connection) return;
-    const { brokerId, canonicalTopic } = delivery;
+    const { brokerId, topicKey } = delivery;
     for (const rule of delivery.applied) {
-      this.metrics.ruleHits.inc({ rule: rule.name, action: rule.action });
+      tally.add('ruleHits', rule.name + LABEL_SEPARATOR + rule.action);
     }
     if (delivery.dropped) {
-      this.metrics.droppedByRule.inc({ broker: brokerId });
-      if (this.ledger.mayHoldValue(brokerId, canonicalTopic)) {
-        this.send(connection, delivery, null, 'clear');
+      tally.add('droppedByRule', brokerId);
+      if (this.ledger.mayHoldValue(brokerId, topicKey)) {
+        this.send(connection, delivery, null, 'clear', false, tally);
       }
-      this.ledger.recordDropped(brokerId, canonicalTopic);
+      this.ledger.recordDropped(brokerId, topicKey);
       return;
     }
     if (delivery.payload === null) {
-      this.send(connection, delivery, null, 'clear');
-      this.ledger.recordCleared(brokerId, canonicalTopic);
+      this.send(connection, delivery, null, 'clear', false, tally);
+      this.ledger.recordCleared(brokerId, topicKey);
       return;
     }
-    if (skipUnchanged && this.ledger.holds(brokerId, canonicalTopic, delivery.digest)) {
-      this.metrics.unchangedSkipped.inc({ broker: brokerId });
+    if (delivery.skipIfHeld && this.ledger.holds(brokerId, topicKey, delivery.digest)) {
+      tally.add('unchangedSkipped', brokerId);
       return;
     }
-    if (delivery.applied.length > 0) this.metrics.filtered.inc({ broker: brokerId });
-    if (this.send(connection, delivery, delivery.payload, delivery.kind, resync)) {
-      this.ledger.recordPublished(brokerId, canonicalTopic, delivery.digest);
+    if (delivery.applied.length > 0) tally.add('filtered', brokerId);
+    if (this.send(connection, delivery, delivery.payload.bytes, delivery.kind, resync, tally)) {
+      this.ledger.recordPublished(brokerId, topicKey, delivery.digest);
     }
   }
 
   private send(
     connection: DeliveryConnection,
     delivery: Delivery,
-    payload: string | null,
+    payload: Buffer | null,
     kind: string,
-    resync = false,
+    resync: boolean,
+    tally: Tally,
   ): boolean {
     const outcome =
       payload === null
@@ -80,11 +104,32 @@ export class DeliverySink {
           ? connection.publishResync(delivery.topic, payload)
           : connection.publish(delivery.topic, payload);
     if (outcome === 'queued') {
-      this.metrics.published.inc({ broker: connection.id, kind });
+      tally.add('published', connection.id + LABEL_SEPARATOR + kind);
       return true;
     }
     this.logRefusal(connection.id, outcome.refused);
     return false;
+  }
+
+  private record(tally: Tally): void {
+    const { metrics } = this;
+    for (const [labels, count] of tally.entries('published')) {
+      const [broker, kind] = labels.split(LABEL_SEPARATOR);
+      metrics.published.inc({ broker, kind }, count);
+    }
+    for (const [labels, count] of tally.entries('ruleHits')) {
+      const [rule, action] = labels.split(LABEL_SEPARATOR);
+      metrics.ruleHits.inc({ rule, action }, count);
+    }
+    for (const [broker, count] of tally.entries('droppedByRule')) {
+      metrics.droppedByRule.inc({ broker }, count);
+    }
+    for (const [broker, count] of tally.entries('unchangedSkipped')) {
+      metrics.unchangedSkipped.inc({ broker }, count);
+    }
+    for (const [broker, count] of tally.entries('filtered')) {
+      metrics.filtered.inc({ broker }, count);
+    }
   }
 
   private logRefusal(brokerId: string, reason: string): void {

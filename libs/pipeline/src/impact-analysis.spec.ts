@@ -19,12 +19,12 @@ const MESSAGES: OutgoingMessage[] = [
   ...[1, 2, 3, 4, 5, 6, 7].map((n): OutgoingMessage => ({
     kind: 'state',
     topic: topic('Bookings', n),
-    value: { host: `person${n}@example.com`, title: 'Sync' },
+    json: JSON.stringify({ host: `person${n}@example.com`, title: 'Sync' }),
     time: 1000,
   })),
-  { kind: 'state', topic: topic('Display', 1), value: true, time: 1000 },
-  { kind: 'state', topic: topic('Display', 2), value: 'hdmi', time: 1000 },
-  { kind: 'metadata', topic: 'placeos/org/metadata/sys-1', value: { id: 'sys-1' }, time: 7 },
+  { kind: 'state', topic: topic('Display', 1), json: 'true', time: 1000 },
+  { kind: 'state', topic: topic('Display', 2), json: '"hdmi"', time: 1000 },
+  { kind: 'metadata', topic: 'placeos/org/metadata/sys-1', json: '{"id":"sys-1"}', time: 7 },
 ];
 
 let sequence = 0;

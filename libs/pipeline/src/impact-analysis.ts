@@ -1,4 +1,4 @@
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 import { jsonEqual, RuleSet } from '@app/privacy';
 import type { BrokerTarget } from './broker-target';
 import type { DeliveryPlanner } from './delivery-planner';
@@ -73,6 +73,8 @@ export async function analyseImpact(
       for (const tally of tallies) tally.unchanged++;
       continue;
     }
+    // Parsed once for every broker that needs it; most topics need no broker to.
+    let value: JsonValue | undefined;
     targets.forEach((target, i) => {
       const tally = tallies[i];
       if (!differing.mayApplyTo(levels, target.id)) {
@@ -80,8 +82,10 @@ export async function analyseImpact(
         return;
       }
       const sampling = tally.samples.length < maxSamples;
+      if (value === undefined) value = JSON.parse(message.json) as JsonValue;
       const { outcome, sample } = compare(
         message,
+        value,
         levels,
         target,
         planner,
@@ -97,7 +101,8 @@ export async function analyseImpact(
 }
 
 function compare(
-  message: Extract<OutgoingMessage, { value: unknown }>,
+  message: Extract<OutgoingMessage, { json: string }>,
+  value: JsonValue,
   levels: readonly string[],
   target: BrokerTarget,
   planner: DeliveryPlanner,
@@ -105,8 +110,8 @@ function compare(
   proposed: RuleSet,
   sampling: boolean,
 ): { outcome: Outcome; sample?: ImpactSample } {
-  const now = current.applyToLevels(levels, message.value, target);
-  const then = proposed.applyToLevels(levels, message.value, target);
+  const now = current.applyToLevels(levels, value, target);
+  const then = proposed.applyToLevels(levels, value, target);
   if (sameValue(now, then)) return { outcome: 'unchanged' };
   // The subjects come after the rules and may still make the two the same (both dropped).
   const subjects = planner.subjects;
@@ -118,7 +123,14 @@ function compare(
   // Only samples are encoded: a payload is the costly part, and the counts need none.
   const was = planner.planFiltered(message, target, now);
   const will = planner.planFiltered(message, target, then);
-  return { outcome, sample: { topic: was.topic, before: was.payload, after: will.payload } };
+  return {
+    outcome,
+    sample: {
+      topic: was.topic,
+      before: was.payload === null ? null : was.payload.text,
+      after: will.payload === null ? null : will.payload.text,
+    },
+  };
 }
 
 type Result = { outcome: 'drop' } | { outcome: 'publish'; value: JsonValue };

@@ -10,21 +10,31 @@ import type { JsonObject } from '@app/placeos-client';
 export class MetadataClock {
   private readonly seen = new Map<string, { text: string; time: number }>();
 
-  /** Returns the time of this model version, and whether it differs from the last one seen. */
-  observe(topic: string, model: JsonObject, now: number): { time: number; changed: boolean } {
+  /**
+   * The time of this model version, whether it differs from the last one seen, and the model's
+   * JSON text (what its metadata message carries).
+   */
+  observe(
+    topic: string,
+    model: JsonObject,
+    now: number,
+  ): { time: number; changed: boolean; json: string } {
     const text = JSON.stringify(model);
     const previous = this.seen.get(topic);
-    if (previous && previous.text === text) return { time: previous.time, changed: false };
+    if (previous && previous.text === text) {
+      return { time: previous.time, changed: false, json: previous.text };
+    }
     const time = updatedAtMs(model) ?? now;
     this.seen.set(topic, { text, time });
-    return { time, changed: true };
+    return { time, changed: true, json: text };
   }
 
-  /** The time `observe` would give this model version, without remembering it. */
-  peek(topic: string, model: JsonObject, now: number): number {
+  /** What `observe` would give this model version, without remembering it. */
+  peek(topic: string, model: JsonObject, now: number): { time: number; json: string } {
+    const text = JSON.stringify(model);
     const previous = this.seen.get(topic);
-    if (previous && previous.text === JSON.stringify(model)) return previous.time;
-    return updatedAtMs(model) ?? now;
+    if (previous && previous.text === text) return { time: previous.time, json: previous.text };
+    return { time: updatedAtMs(model) ?? now, json: text };
   }
 
   forget(topic: string): void {

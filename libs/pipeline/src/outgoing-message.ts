@@ -1,27 +1,49 @@
-import type { JsonValue } from '@app/placeos-client';
 import type { AppliedRule } from '@app/privacy';
 
 /**
  * A message the bridge wants every broker to hold, before privacy filtering and before any
- * broker rewrites its topic. `clear` removes the retained message at the topic everywhere.
+ * broker rewrites its topic. `json` is the value's JSON text (a state value as PlaceOS sent
+ * it). `skipIfHeld` marks a re-read or re-published value rather than a change: a broker that
+ * already holds it is left alone. `clear` removes the retained message at the topic everywhere.
  */
 export type OutgoingMessage =
-  | { kind: 'state' | 'metadata'; topic: string; value: JsonValue; time: number }
+  | {
+      kind: 'state' | 'metadata';
+      topic: string;
+      json: string;
+      time: number;
+      skipIfHeld?: boolean;
+    }
   | { kind: 'clear'; topic: string };
+
+/** A payload's text, encoded to bytes once however many brokers are sent it. */
+export class Payload {
+  private encoded?: Buffer;
+
+  constructor(readonly text: string) {}
+
+  get bytes(): Buffer {
+    return (this.encoded ??= Buffer.from(this.text, 'utf8'));
+  }
+}
 
 /** What one broker receives for one OutgoingMessage, after its privacy rules. */
 export interface Delivery {
   brokerId: string;
   kind: OutgoingMessage['kind'];
-  /** The canonical topic (privacy rules and the ledger key on it). */
+  /** The canonical topic (privacy rules and the findings key on it). */
   canonicalTopic: string;
+  /** The canonical topic's key in the delivery ledger (DeliveryLedger.topicKey). */
+  topicKey: number;
   /** The topic on this broker (prefix or template applied). */
   topic: string;
   /** The exact bytes to publish; `null` = a zero-length retained payload (clear). */
-  payload: string | null;
+  payload: Payload | null;
   /** A drop rule kept the message from this broker (payload is then null). */
   dropped: boolean;
-  applied: AppliedRule[];
-  /** Identifies topic + filtered value (not time), so unchanged re-publications can be skipped. */
+  applied: readonly AppliedRule[];
+  /** Identifies the filtered value (not time), so unchanged re-publications can be skipped. */
   digest: number;
+  /** The message's skipIfHeld: not sent when the ledger says the broker holds `digest`. */
+  skipIfHeld: boolean;
 }

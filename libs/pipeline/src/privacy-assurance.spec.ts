@@ -111,15 +111,17 @@ function harness(systems = 2) {
   const set = (n: number, value: JsonValue, receivedAt = 1000, key = 'current') =>
     pipeline.deliver(
       pipeline.plan(
-        pipeline.onStateChange({
-          systemId: `sys-${n}`,
-          moduleName: 'Bookings',
-          index: 1,
-          key,
-          value,
-          receivedAt,
-          resync: false,
-        }),
+        pipeline.onStateChanges([
+          {
+            systemId: `sys-${n}`,
+            moduleName: 'Bookings',
+            index: 1,
+            key,
+            json: JSON.stringify(value),
+            receivedAt,
+            resync: false,
+          },
+        ]),
       ),
     );
   const latest = (broker: string, topic: string) =>

@@ -1,18 +1,17 @@
 import type { Topology } from '@app/placeos-client';
 import { encodeTopicLevel, stateTopic, type TopicMapper } from '@app/topics';
 import type { OutgoingMessage } from './outgoing-message';
-import type { SlotRef, StateStore } from './state-store';
+import type { SlotRef, SlotState, StateStore } from './state-store';
 
-/** Which stored status a state topic shows. */
-export interface StateRef {
-  slot: SlotRef;
-  key: string;
-}
+/** The key that stands for "every key" when a slot's topic prefix is derived from a topic. */
+const PROBE_KEY = 'k';
 
 /**
- * Projects the stored state onto a topology: the topic of every stored key of every slot the
- * topology knows. Diffing two projections tells which retained topics moved (rename,
- * re-order, re-zone, removal) and which appeared.
+ * Projects the stored state onto a topology: every stored key of a slot the topology publishes
+ * has the topic `<slot prefix><encoded key>`, where the prefix (org, levels, system, driver,
+ * module, index) is the same for all of the slot's keys and is worked out once per slot and
+ * topology. Comparing a slot's prefix under two topologies tells whether its retained topics
+ * moved (rename, re-order, re-zone, removal).
  */
 export class StateProjection {
   constructor(
@@ -20,63 +19,54 @@ export class StateProjection {
     private readonly store: StateStore,
   ) {}
 
-  /** The topic of one key of one slot, or undefined when it is not published (no org, unknown). */
-  topic(topology: Topology, slot: SlotRef, key: string): string | undefined {
+  /**
+   * `placeos/…/<sys>/<drv>/<mod>/<idx>/` for a slot in a topology, or null when the topology
+   * does not publish it (no org zone, unknown slot). Cached on the slot for one topology.
+   */
+  prefixOf(topology: Topology, state: SlotState): string | null {
+    if (state.prefixTopology === topology) return state.topicPrefix;
+    const prefix = this.uncachedPrefix(topology, state.slot);
+    state.prefixTopology = topology;
+    state.topicPrefix = prefix;
+    return prefix;
+  }
+
+  /** prefixOf() for a topology other than the one the slot caches (the previous one). */
+  uncachedPrefix(topology: Topology, slot: SlotRef): string | null {
     const placement = this.mapper.placement(topology, slot.systemId);
-    if (!placement) return undefined;
+    if (!placement) return null;
     const moduleId = topology.slot(slot.systemId, slot.moduleName, slot.index)?.moduleId;
     const module = moduleId === undefined ? undefined : topology.modules.get(moduleId);
-    if (!module) return undefined;
-    return stateTopic({
+    if (!module) return null;
+    const probe = stateTopic({
       org: placement.org,
       levels: placement.levels,
       systemId: slot.systemId,
       driverId: module.driverId,
       moduleName: slot.moduleName,
       index: slot.index,
-      key,
+      key: PROBE_KEY,
     });
-  }
-
-  /** topic → the stored status it shows, for every stored key of every slot in the topology. */
-  topics(topology: Topology): Map<string, StateRef> {
-    const index = new Map<string, StateRef>();
-    for (const [slot, keys] of this.store.entries()) {
-      for (const key of keys.keys()) {
-        const topic = this.topic(topology, slot, key);
-        if (topic !== undefined) index.set(topic, { slot, key });
-      }
-    }
-    return index;
+    return probe.slice(0, probe.length - PROBE_KEY.length);
   }
 
   /**
-   * The state message of every stored key of every slot the topology knows, without building
-   * the topic index: each slot's topic prefix is worked out once (a topic is its slot's prefix
-   * plus the encoded key), which is most of the cost of a sweep over every topic.
+   * The state message of every stored key of every slot the topology publishes, marked as a
+   * re-publication (a broker that holds the value is left alone).
    */
   *messages(topology: Topology): Generator<OutgoingMessage> {
-    for (const [slot, keys] of this.store.entries()) {
-      let prefix: string | undefined;
-      for (const [key, stored] of keys) {
-        let topic: string;
-        if (prefix === undefined) {
-          const first = this.topic(topology, slot, key);
-          if (first === undefined) break;
-          prefix = first.slice(0, first.length - encodeTopicLevel(key).length);
-          topic = first;
-        } else {
-          topic = prefix + encodeTopicLevel(key);
-        }
-        yield { kind: 'state', topic, value: stored.value, time: stored.receivedAt };
+    for (const state of this.store.slotStates()) {
+      const prefix = this.prefixOf(topology, state);
+      if (prefix === null) continue;
+      for (let position = 0; position < state.size; position++) {
+        yield {
+          kind: 'state',
+          topic: prefix + encodeTopicLevel(state.key(position)),
+          json: state.json(position),
+          time: state.receivedAt(position),
+          skipIfHeld: true,
+        };
       }
     }
-  }
-
-  /** The state message for a topic of the projection, from the stored value. */
-  message(topic: string, ref: StateRef): OutgoingMessage | undefined {
-    const stored = this.store.get(ref.slot, ref.key);
-    if (!stored) return undefined;
-    return { kind: 'state', topic, value: stored.value, time: stored.receivedAt };
   }
 }

@@ -1,4 +1,4 @@
-import type { JsonValue, StateChange } from '@app/placeos-client';
+import type { Topology } from '@app/placeos-client';
 
 /** A module slot in a system, as PlaceOS addresses bindings: `(system, module name, index)`. */
 export interface SlotRef {
@@ -7,19 +7,88 @@ export interface SlotRef {
   index: number;
 }
 
+/** One stored status: its JSON text as PlaceOS sent it and when the bridge received it. */
 export interface StoredState {
-  value: JsonValue;
-  invalidJson: boolean;
-  /** When the bridge received this value (unix ms): the `time` of every re-publication. */
+  json: string;
+  /** Unix ms: the `time` of every re-publication of this value. */
   receivedAt: number;
 }
 
-interface SlotEntry {
-  slot: SlotRef;
-  keys: Map<string, StoredState>;
+/** Up to this many keys a linear scan finds a key faster than a Map costs memory. */
+const LINEAR_LOOKUP_MAX = 24;
+
+/**
+ * The stored statuses of one module slot, column-wise: key, JSON text and receive time per
+ * position. A million statuses as one object and one map entry each would cost several times
+ * their text; columns cost a pointer, a pointer and an unboxed double each. The slot also
+ * caches its topic prefix for one topology, so mapping a change is a string concatenation.
+ */
+export class SlotState {
+  private keyColumn: string[] = [];
+  private jsonColumn: string[] = [];
+  private timeColumn: number[] = [];
+  private positions?: Map<string, number>;
+  /** The topology `topicPrefix` was worked out for. */
+  prefixTopology?: Topology;
+  /** `placeos/…/<sys>/<drv>/<mod>/<idx>/`, or null when the slot is not published there. */
+  topicPrefix: string | null = null;
+
+  constructor(readonly slot: SlotRef) {}
+
+  get size(): number {
+    return this.keyColumn.length;
+  }
+
+  key(position: number): string {
+    return this.keyColumn[position];
+  }
+
+  json(position: number): string {
+    return this.jsonColumn[position];
+  }
+
+  receivedAt(position: number): number {
+    return this.timeColumn[position];
+  }
+
+  positionOf(key: string): number {
+    return this.positions ? (this.positions.get(key) ?? -1) : this.keyColumn.indexOf(key);
+  }
+
+  /** Stores the key's latest value (use StateStore.set, which keeps the count). */
+  set(key: string, json: string, receivedAt: number): void {
+    let position = this.positionOf(key);
+    if (position >= 0) {
+      this.jsonColumn[position] = json;
+      this.timeColumn[position] = receivedAt;
+      return;
+    }
+    position = this.keyColumn.length;
+    this.keyColumn.push(key);
+    this.jsonColumn.push(json);
+    this.timeColumn.push(receivedAt);
+    if (this.positions) this.positions.set(key, position);
+    else if (position >= LINEAR_LOOKUP_MAX) {
+      this.positions = new Map(this.keyColumn.map((k, at) => [k, at]));
+    }
+  }
+
+  /** Forgets a key; false when it was not stored (use StateStore.remove). */
+  delete(key: string): boolean {
+    const position = this.positionOf(key);
+    if (position < 0) return false;
+    this.keyColumn.splice(position, 1);
+    this.jsonColumn.splice(position, 1);
+    this.timeColumn.splice(position, 1);
+    if (this.positions) {
+      this.positions = new Map(this.keyColumn.map((k, at) => [k, at]));
+    }
+    return true;
+  }
 }
 
-const slotId = (slot: SlotRef) => `${slot.systemId}\u0000${slot.moduleName}\u0000${slot.index}`;
+const slotIdOf = (systemId: string, moduleName: string, index: number): string =>
+  `${systemId}\u0000${moduleName}\u0000${index}`;
 
 /**
  * The current value of every bound status key, per module slot. PlaceOS reports values per
@@ -28,58 +97,50 @@ const slotId = (slot: SlotRef) => `${slot.systemId}\u0000${slot.moduleName}\u000
  * to exactly what PlaceOS said it belongs to. Everything that re-publishes reads from here.
  */
 export class StateStore {
-  private readonly slots = new Map<string, SlotEntry>();
+  private readonly slots = new Map<string, SlotState>();
   private count = 0;
 
-  /** Records a change; returns false when it carries exactly what is already stored. */
-  apply(
-    slot: SlotRef,
-    change: Pick<StateChange, 'key' | 'value' | 'invalidJson' | 'receivedAt'>,
-  ): boolean {
-    const id = slotId(slot);
-    let entry = this.slots.get(id);
-    if (!entry) {
-      entry = {
-        slot: { systemId: slot.systemId, moduleName: slot.moduleName, index: slot.index },
-        keys: new Map(),
-      };
-      this.slots.set(id, entry);
+  /** The slot's statuses, created empty on first use. */
+  slotOf(systemId: string, moduleName: string, index: number): SlotState {
+    const id = slotIdOf(systemId, moduleName, index);
+    let state = this.slots.get(id);
+    if (!state) {
+      state = new SlotState({ systemId, moduleName, index });
+      this.slots.set(id, state);
     }
-    const previous = entry.keys.get(change.key);
-    if (!previous) this.count++;
-    entry.keys.set(change.key, {
-      value: change.value,
-      invalidJson: change.invalidJson ?? false,
-      receivedAt: change.receivedAt,
-    });
-    return !previous || !sameJson(previous.value, change.value);
+    return state;
+  }
+
+  /** Records a status value of a slot (from slotOf). */
+  set(state: SlotState, key: string, json: string, receivedAt: number): void {
+    const before = state.size;
+    state.set(key, json, receivedAt);
+    this.count += state.size - before;
   }
 
   /** Forgets one key of a slot (its topic no longer exists). */
-  remove(slot: SlotRef, key: string): void {
-    const entry = this.slots.get(slotId(slot));
-    if (entry?.keys.delete(key)) this.count--;
+  remove(state: SlotState, key: string): void {
+    if (state.delete(key)) this.count--;
   }
 
   get(slot: SlotRef, key: string): StoredState | undefined {
-    return this.slots.get(slotId(slot))?.keys.get(key);
-  }
-
-  keysOf(slot: SlotRef): ReadonlyMap<string, StoredState> {
-    return this.slots.get(slotId(slot))?.keys ?? EMPTY;
+    const state = this.slots.get(slotIdOf(slot.systemId, slot.moduleName, slot.index));
+    const position = state ? state.positionOf(key) : -1;
+    if (!state || position < 0) return undefined;
+    return { json: state.json(position), receivedAt: state.receivedAt(position) };
   }
 
   /** Every slot with stored values. */
-  *entries(): Generator<[SlotRef, ReadonlyMap<string, StoredState>]> {
-    for (const entry of this.slots.values()) yield [entry.slot, entry.keys];
+  slotStates(): IterableIterator<SlotState> {
+    return this.slots.values();
   }
 
   /** Forgets the slots `keep` rejects (they no longer exist in PlaceOS). */
   prune(keep: (slot: SlotRef) => boolean): number {
     let removed = 0;
-    for (const [id, entry] of this.slots) {
-      if (keep(entry.slot)) continue;
-      this.count -= entry.keys.size;
+    for (const [id, state] of this.slots) {
+      if (keep(state.slot)) continue;
+      this.count -= state.size;
       this.slots.delete(id);
       removed++;
     }
@@ -89,12 +150,4 @@ export class StateStore {
   get size(): number {
     return this.count;
   }
-}
-
-const EMPTY: ReadonlyMap<string, StoredState> = new Map();
-
-function sameJson(a: JsonValue, b: JsonValue): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
 }

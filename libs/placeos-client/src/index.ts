@@ -4,7 +4,7 @@ export * from './model/topology';
 export * from './model/state-change';
 export * from './model/topology-change';
 export { CoalescingQueue } from './queue/coalescing-queue';
-export type { QueueLease } from './queue/coalescing-queue';
+export type { QueueBatch } from './queue/coalescing-queue';
 export { shardOf } from './topology/shard';
 export { diffTopology } from './topology/topology-diff';
 export { PlaceOsAuthError, PlaceOsResponseError } from './auth/placeos-auth-error';

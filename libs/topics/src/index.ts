@@ -17,7 +17,7 @@ export {
   stateTopicLevelCount,
 } from './state-topic';
 export { type MetadataEntry, type SystemPlacement, TopicMapper } from './topic-mapper';
-export { type PayloadTimeUnit, encodePayload } from './payload';
+export { type PayloadTimeUnit, encodePayload, jsonTextOfValue } from './payload';
 export {
   type TopicRewrite,
   destinationLimitProblem,

@@ -1,20 +1,16 @@
-import type { JsonValue } from '@app/placeos-client';
-
 /** Unit of the payload's `time`: `ms` as the guide says, `s` as upstream sends (`PAYLOAD_TIME_UNIT`). */
 export type PayloadTimeUnit = 'ms' | 's';
 
 /**
- * The MQTT payload `{"time":<int>,"value":<compact JSON>}`, byte for byte, `time` first.
+ * The MQTT payload `{"time":<int>,"value":<JSON>}`, byte for byte, `time` first.
  *
- * `value` is the state's JSON value itself (null for a deleted key; a value that was not valid
- * JSON at the source arrives here as a string and is sent as a JSON string). Serialized by
- * JSON.stringify, so: lone surrogates are escaped (`\ud800`), `-0` is written `0` (the same JSON
- * number), non-finite numbers and a top-level `undefined` become `null`. `time` is
- * `Math.floor(receivedAtMs)`, or `Math.floor(receivedAtMs / 1000)` for seconds. Throws an Error
- * for a non-finite time or a value nested too deeply to serialize.
+ * `valueJson` is the state's JSON text as it is to be published (as PlaceOS sent it, compact;
+ * `null` for a deleted key), inserted as it is: never parsed and re-serialised here, so numbers
+ * beyond 2^53 and decimals such as `1.10` arrive as sent. `time` is `Math.floor(receivedAtMs)`,
+ * or `Math.floor(receivedAtMs / 1000)` for seconds. Throws an Error for a non-finite time.
  */
 export function encodePayload(
-  value: JsonValue,
+  valueJson: string,
   receivedAtMs: number,
   unit: PayloadTimeUnit,
 ): string {
@@ -22,17 +18,21 @@ export function encodePayload(
     throw new Error(`payload time must be a finite number of milliseconds, got ${receivedAtMs}`);
   }
   const time = unit === 's' ? Math.floor(receivedAtMs / 1000) : Math.floor(receivedAtMs);
-  return `{"time":${time},"value":${serializeValue(value)}}`;
+  return `{"time":${time},"value":${valueJson}}`;
 }
 
-function serializeValue(value: JsonValue): string {
+/**
+ * The JSON text of a value the bridge made itself (a model for metadata, a preview's value):
+ * compact, and `null` where JSON.stringify gives nothing. Throws an Error for a value nested
+ * too deeply to serialize.
+ */
+export function jsonTextOfValue(value: unknown): string {
   try {
-    // Typed as string, but undefined for a top-level undefined.
     const text: string | undefined = JSON.stringify(value);
     return text ?? 'null';
   } catch (error) {
     if (error instanceof RangeError) {
-      throw new Error('state value is nested too deeply to serialize', { cause: error });
+      throw new Error('value is nested too deeply to serialize', { cause: error });
     }
     throw error;
   }

@@ -20,9 +20,10 @@ import { PublishInterceptor } from './publish.interceptor';
 export class StateEventsController {
   constructor(@Inject(BRIDGE_PIPELINE) private readonly pipeline: BridgePipeline) {}
 
+  /** A batch of state changes: whatever the coalescing queue held, up to the transport's bound. */
   @EventPattern(PLACEOS_STATE_EVENT)
-  onState(@Payload() change: StateChange): OutgoingBatch {
-    return this.pipeline.onStateChange(change);
+  onState(@Payload() changes: StateChange[]): OutgoingBatch {
+    return this.pipeline.onStateChanges(changes);
   }
 
   @EventPattern(PLACEOS_TOPOLOGY_EVENT)

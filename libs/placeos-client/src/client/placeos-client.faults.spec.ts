@@ -7,6 +7,7 @@ import {
   simClientOptions,
   startRecordingProxy,
   waitFor,
+  valueIn,
 } from '@test/support/placeos-client-kit';
 import { PlaceOsClient } from './placeos-client';
 
@@ -41,7 +42,7 @@ describe('PlaceOsClient survives bad server input', () => {
       const expected = expectedState(sim);
       await waitFor(() => collector.latest.size === expected.size, 'every key delivered');
       for (const [key, want] of expected)
-        expect(collector.latest.get(key)?.value).toEqual(want.value);
+        expect(valueIn(collector.latest.get(key))).toEqual(want.value);
       const retried = lines
         .filter((l) => l.msg === 'PlaceOS request failed; retrying')
         .map((l) => String(l.err));
@@ -74,7 +75,7 @@ describe('PlaceOsClient survives bad server input', () => {
       const [key, target] = [...expectedState(sim).entries()][0];
       sim.world.setState(target.moduleId, key.split('|')[3], 'still alive');
       await waitFor(
-        () => collector.latest.get(key)?.value === 'still alive',
+        () => valueIn(collector.latest.get(key)) === 'still alive',
         'a change after the junk',
       );
       const kinds = new Set(lines.map((l) => l.kind));
@@ -110,7 +111,7 @@ describe('PlaceOsClient heartbeat', () => {
         () => client.status().reconnects === 1 && client.status().connected,
         'reconnect',
       );
-      await waitFor(() => collector.latest.get(key)?.value === 'after silence', 'resynced value');
+      await waitFor(() => valueIn(collector.latest.get(key)) === 'after silence', 'resynced value');
       expect(collector.latest.get(key)?.resync).toBe(true);
       expect(lines.some((l) => String(l.msg).includes('silent too long'))).toBe(true);
     } finally {

@@ -7,6 +7,7 @@ import {
   expectedState,
   simClientOptions,
   waitFor,
+  valueIn,
 } from '@test/support/placeos-client-kit';
 import { PlaceOsClient } from './placeos-client';
 
@@ -48,7 +49,7 @@ describe('PlaceOsClient against the simulator: initial sync and live changes', (
     expect(new Set(seen.keys())).toEqual(new Set(expected.keys()));
     for (const [key, want] of expected) {
       const got = collector.latest.get(key);
-      expect(got?.value, key).toEqual(want.value);
+      expect(valueIn(got), key).toEqual(want.value);
       expect(got?.moduleId).toBe(want.moduleId);
       expect(got?.resync).toBe(true);
     }
@@ -63,7 +64,7 @@ describe('PlaceOsClient against the simulator: initial sync and live changes', (
     expect(sim.world.stats().bindings).toBe(expected.size);
   });
 
-  it('delivers live changes, deletions as null, and invalid JSON as raw text', async () => {
+  it('delivers live changes, deletions as null, and invalid JSON as a JSON string of the raw text', async () => {
     await client.whenSynced(20_000);
     const [key] = [...expectedState(sim).entries()].find(([k]) => k.endsWith('|power')) ?? [];
     expect(key).toBeDefined();
@@ -73,15 +74,18 @@ describe('PlaceOsClient against the simulator: initial sync and live changes', (
     sim.world.setState(target.moduleId, keyName, { level: 3 });
     await waitFor(() => collector.latest.get(key!)?.resync === false, 'live change');
     expect(collector.latest.get(key!)).toMatchObject({
-      value: { level: 3 },
+      json: '{"level":3}',
       resync: false,
       moduleId: target.moduleId,
     });
     sim.world.deleteState(target.moduleId, keyName);
-    await waitFor(() => collector.latest.get(key!)?.value === null, 'deletion');
+    await waitFor(() => valueIn(collector.latest.get(key!)) === null, 'deletion');
     sim.world.setRawState(target.moduleId, keyName, '{not json');
     await waitFor(() => collector.latest.get(key!)?.invalidJson, 'invalid JSON value');
-    expect(collector.latest.get(key!)).toMatchObject({ value: '{not json', invalidJson: true });
+    expect(collector.latest.get(key!)).toMatchObject({
+      json: '"{not json"',
+      invalidJson: true,
+    });
     // Only the key that changed produced events (one per slot of the module).
     expect(
       collector.all.slice(before).every((c) => c.key === keyName && c.moduleId === target.moduleId),
@@ -95,9 +99,12 @@ describe('PlaceOsClient against the simulator: initial sync and live changes', (
     sim.world.setState(target.moduleId, 'brand_new_key', 'hello');
     const newKey = `${systemId}|${moduleName}|${index}|brand_new_key`;
     const change = await waitFor(() => collector.latest.get(newKey), 'the new key to be bound');
-    expect(change).toMatchObject({ value: 'hello', resync: true, moduleId: target.moduleId });
+    expect(change).toMatchObject({ json: '"hello"', resync: true, moduleId: target.moduleId });
     sim.world.setState(target.moduleId, 'brand_new_key', 'again');
-    await waitFor(() => collector.latest.get(newKey)?.value === 'again', 'a change of the new key');
+    await waitFor(
+      () => valueIn(collector.latest.get(newKey)) === 'again',
+      'a change of the new key',
+    );
   });
 
   it('re-binds everything after dropped sockets and loses no change made meanwhile', async () => {
@@ -115,11 +122,11 @@ describe('PlaceOsClient against the simulator: initial sync and live changes', (
       'reconnect',
     );
     await waitFor(
-      () => collector.latest.get(keyA)?.value === 'while-down-a',
+      () => valueIn(collector.latest.get(keyA)) === 'while-down-a',
       'change A after reconnect',
     );
     await waitFor(
-      () => collector.latest.get(keyB)?.value === 'while-down-b',
+      () => valueIn(collector.latest.get(keyB)) === 'while-down-b',
       'change B after reconnect',
     );
     expect(collector.latest.get(keyA)?.resync).toBe(true);

@@ -8,6 +8,7 @@ import {
   expectedState,
   simClientOptions,
   waitFor,
+  valueIn,
 } from '@test/support/placeos-client-kit';
 import { PlaceOsClient } from './placeos-client';
 
@@ -115,7 +116,7 @@ describe('PlaceOsClient topology changes', () => {
         if (
           !got ||
           got.moduleId !== want.moduleId ||
-          JSON.stringify(got.value) !== JSON.stringify(want.value)
+          JSON.stringify(valueIn(got)) !== JSON.stringify(want.value)
         )
           return false;
       }
@@ -136,7 +137,7 @@ describe('PlaceOsClient topology changes', () => {
     sim.world.setState(first.moduleId, 'only_on_first', 'here');
     const at = (index: number) =>
       collector.latest.get(`${system.id}|${first.name}|${index}|only_on_first`);
-    await waitFor(() => at(1)?.value === 'here', 'the key at slot 1 (found by the re-poll)');
+    await waitFor(() => valueIn(at(1)) === 'here', 'the key at slot 1 (found by the re-poll)');
 
     const order = [...system.modules];
     const positions = [order.indexOf(first.moduleId), order.indexOf(second.moduleId)];
@@ -144,9 +145,9 @@ describe('PlaceOsClient topology changes', () => {
     order[positions[1]] = first.moduleId;
     sim.world.reorderModules(system.id, order);
 
-    await waitFor(() => at(2)?.value === 'here', 'the key at slot 2, with its module');
+    await waitFor(() => valueIn(at(2)) === 'here', 'the key at slot 2, with its module');
     await waitFor(() => at(1)?.removed === true, 'slot 1 without the key: removed');
-    expect(at(1)?.value).toBeNull();
+    expect(valueIn(at(1))).toBeNull();
     expect(at(1)?.moduleId).toBe(second.moduleId);
     expect(at(2)?.moduleId).toBe(first.moduleId);
   });

@@ -405,7 +405,7 @@ export class PlaceOsClient {
         index: slot.index,
         moduleId: slot.moduleId,
         key,
-        value: null,
+        json: 'null',
         receivedAt,
         resync: true,
         removed: true,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { JsonValue } from '../model/json';
+import { jsonTextOf } from '@app/json';
 import type { StateChange } from '../model/state-change';
 import type { Topology } from '../model/topology';
 import { RedisStateSource } from '../redis/redis-state-source';
@@ -138,7 +138,7 @@ export class RedisSlotFeed {
           index: slot.index,
           moduleId,
           key,
-          value: null,
+          json: 'null',
           receivedAt,
           resync: true,
           removed: true,
@@ -155,18 +155,13 @@ export class RedisSlotFeed {
       keys = new Set();
       this.keysOfModule.set(change.moduleId, keys);
     }
-    let value: JsonValue = null;
+    let json = 'null';
     let invalidJson = false;
     if (change.deleted) {
       keys.delete(change.key);
     } else {
       keys.add(change.key);
-      try {
-        value = JSON.parse(change.text) as JsonValue;
-      } catch {
-        value = change.text;
-        invalidJson = true;
-      }
+      ({ json, invalid: invalidJson } = jsonTextOf(change.text));
     }
     for (const slot of slots) {
       const stateChange: StateChange = {
@@ -175,7 +170,7 @@ export class RedisSlotFeed {
         index: slot.index,
         moduleId: change.moduleId,
         key: change.key,
-        value,
+        json,
         receivedAt: change.receivedAt,
         resync: change.resync,
       };

@@ -1,5 +1,2 @@
-export type JsonPrimitive = null | boolean | number | string;
-export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
+// The JSON types are the shared library's; re-exported so the client's public index keeps them.
+export type { JsonObject, JsonPrimitive, JsonValue } from '@app/json';

@@ -9,36 +9,57 @@ describe('CoalescingQueue', () => {
     queue.push('a', 2);
     expect(queue.size).toBe(2);
     expect(queue.stats).toEqual({ pushed: 3, coalesced: 1 });
-    const first = queue.tryTake();
-    const second = queue.tryTake();
-    expect([first?.key, first?.value, second?.key, second?.value]).toEqual(['a', 2, 'b', 1]);
+    const batch = queue.tryTakeBatch(10);
+    expect(batch?.keys).toEqual(['a', 'b']);
+    expect(batch?.values).toEqual([2, 1]);
+  });
+
+  it('hands out at most `max` values per batch, oldest first', () => {
+    const queue = new CoalescingQueue<number>();
+    for (let i = 0; i < 5; i++) queue.push(`k${i}`, i);
+    expect(queue.tryTakeBatch(2)?.values).toEqual([0, 1]);
+    expect(queue.tryTakeBatch(2)?.values).toEqual([2, 3]);
+    expect(queue.tryTakeBatch(2)?.values).toEqual([4]);
+    expect(queue.tryTakeBatch(2)).toBeUndefined();
+    expect(queue.inFlight).toBe(5);
   });
 
   it('never hands out a key twice at once, and delivers the parked value after done()', () => {
     const queue = new CoalescingQueue<string>();
     queue.push('k', 'v1');
-    const lease = queue.tryTake();
+    queue.push('other', 'o1');
+    const batch = queue.tryTakeBatch(10);
     queue.push('k', 'v2');
     queue.push('k', 'v3');
-    expect(queue.tryTake()).toBeUndefined();
-    lease?.done();
-    lease?.done(); // idempotent
-    const next = queue.tryTake();
-    expect(next?.value).toBe('v3');
+    expect(queue.tryTakeBatch(10)).toBeUndefined();
+    batch?.done();
+    batch?.done(); // idempotent
+    expect(queue.inFlight).toBe(0);
+    const next = queue.tryTakeBatch(10);
+    expect(next?.values).toEqual(['v3']);
     next?.done();
     expect(queue.keyCount).toBe(0);
   });
 
-  it('wakes a waiting consumer and resolves undefined on close or abort', async () => {
+  it('wakes a waiting consumer once with everything pushed in one run', async () => {
     const queue = new CoalescingQueue<number>();
-    const waiting = queue.take();
+    const waiting = queue.takeBatch(100);
     queue.push('x', 5);
-    expect((await waiting)?.value).toBe(5);
+    queue.push('y', 6);
+    queue.push('x', 7);
+    expect((await waiting)?.values).toEqual([7, 6]);
+  });
+
+  it('resolves undefined on close or abort', async () => {
+    const queue = new CoalescingQueue<number>();
     const controller = new AbortController();
-    const aborted = queue.take(controller.signal);
+    const aborted = queue.takeBatch(10, controller.signal);
     controller.abort();
     expect(await aborted).toBeUndefined();
-    const closed = queue.take();
+    queue.push('z', 1);
+    // The aborted waiter took nothing: the value is still there.
+    expect(queue.tryTakeBatch(10)?.values).toEqual([1]);
+    const closed = queue.takeBatch(10);
     queue.close();
     expect(await closed).toBeUndefined();
     queue.push('y', 1);
@@ -49,8 +70,18 @@ describe('CoalescingQueue', () => {
     const queue = new CoalescingQueue<number>();
     for (let i = 0; i < 10_000; i++) queue.push(`key-${i % 10}`, i);
     expect(queue.keyCount).toBe(10);
-    const values: number[] = [];
-    for (let lease = queue.tryTake(); lease; lease = queue.tryTake()) values.push(lease.value);
-    expect(values).toEqual([9990, 9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999]);
+    expect(queue.tryTakeBatch(1000)?.values).toEqual([
+      9990, 9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999,
+    ]);
+  });
+
+  it('ignores a done() from before close()', () => {
+    const queue = new CoalescingQueue<number>();
+    queue.push('a', 1);
+    const batch = queue.tryTakeBatch(1);
+    queue.close();
+    batch?.done();
+    expect(queue.inFlight).toBe(0);
+    expect(queue.keyCount).toBe(0);
   });
 });

@@ -1,32 +1,44 @@
-/** One value handed to a consumer. The key stays "in flight" until `done()` is called. */
-export interface QueueLease<T> {
-  readonly key: string;
-  readonly value: T;
-  /** Releases the key; a value that arrived meanwhile becomes deliverable. Idempotent. */
+/**
+ * Values handed to a consumer at once. Their keys stay "in flight" until `done()` is called:
+ * a newer value of one of them waits until then, so one key is never handled twice at once.
+ */
+export interface QueueBatch<T> {
+  readonly keys: readonly string[];
+  readonly values: readonly T[];
+  /** Releases the keys; values that arrived meanwhile become deliverable. Idempotent. */
   done(): void;
 }
 
 interface Entry<T> {
+  readonly key: string;
   value: T | undefined;
   /** A value is waiting to be delivered (queued, or parked while the key is in flight). */
   pending: boolean;
   inFlight: boolean;
 }
 
+type Waiter<T> = {
+  readonly max: number;
+  readonly resolve: (batch: QueueBatch<T> | undefined) => void;
+};
+
 /**
- * A keyed, latest-value-wins queue with per-key sequencing.
+ * A keyed, latest-value-wins queue with per-key sequencing, handed out in batches.
  *
  * While a key's value waits, a newer value replaces it in place (it keeps its place in line), so
  * memory is bounded by the number of distinct keys, not by the event rate. A key is never handed
  * out twice at once: a value pushed while the key is in flight is parked and becomes deliverable
- * when the consumer calls `done()`. Hence per-key order is preserved and a slow consumer only
- * ever sees the latest value of a key, like PlaceOS's own Redis-backed state.
+ * when the consumer calls `done()` on its batch. Hence per-key order is preserved and a slow
+ * consumer only ever sees the latest value of a key, like PlaceOS's own Redis-backed state.
+ * A waiting consumer is woken once per run of pushes (a microtask later), so the values of one
+ * socket read arrive as one batch.
  */
 export class CoalescingQueue<T> {
   private readonly entries = new Map<string, Entry<T>>();
-  private ready: string[] = [];
+  private ready: Entry<T>[] = [];
   private head = 0;
-  private readonly waiters: Array<(lease: QueueLease<T> | undefined) => void> = [];
+  private readonly waiters: Waiter<T>[] = [];
+  private wakeScheduled = false;
   private closed = false;
   private coalescedCount = 0;
   private pushedCount = 0;
@@ -65,9 +77,10 @@ export class CoalescingQueue<T> {
     this.pushedCount++;
     const entry = this.entries.get(key);
     if (!entry) {
-      this.entries.set(key, { value, pending: true, inFlight: false });
+      const created: Entry<T> = { key, value, pending: true, inFlight: false };
+      this.entries.set(key, created);
       this.pendingCount++;
-      this.makeReady(key);
+      this.makeReady(created);
       return;
     }
     if (entry.pending) this.coalescedCount++;
@@ -77,27 +90,51 @@ export class CoalescingQueue<T> {
     // Queued entries keep their place; in-flight ones are re-queued by done().
   }
 
-  tryTake(): QueueLease<T> | undefined {
-    while (this.head < this.ready.length) {
-      const key = this.ready[this.head++];
-      this.compact();
-      const lease = this.lease(key);
-      if (lease) return lease;
+  /** Up to `max` deliverable values, oldest first; undefined when none is ready. */
+  tryTakeBatch(max: number): QueueBatch<T> | undefined {
+    const leased: Entry<T>[] = [];
+    const keys: string[] = [];
+    const values: T[] = [];
+    while (leased.length < max && this.head < this.ready.length) {
+      const entry = this.ready[this.head++];
+      if (this.entries.get(entry.key) !== entry || !entry.pending || entry.inFlight) continue;
+      keys.push(entry.key);
+      values.push(entry.value as T);
+      entry.value = undefined;
+      entry.pending = false;
+      entry.inFlight = true;
+      leased.push(entry);
     }
-    return undefined;
+    this.compact();
+    if (leased.length === 0) return undefined;
+    this.pendingCount -= leased.length;
+    this.inFlightCount += leased.length;
+    let released = false;
+    return {
+      keys,
+      values,
+      done: () => {
+        if (released) return;
+        released = true;
+        for (const entry of leased) this.release(entry);
+      },
+    };
   }
 
   /**
-   * Waits for the next deliverable value. Resolves `undefined` when the queue is closed or the
-   * signal aborts (so a consumer can also wait for other things).
+   * Waits for deliverable values and takes up to `max` of them. Resolves `undefined` when the
+   * queue is closed or the signal aborts (so a consumer can also wait for other things).
    */
-  take(signal?: AbortSignal): Promise<QueueLease<T> | undefined> {
-    const now = this.tryTake();
+  takeBatch(max: number, signal?: AbortSignal): Promise<QueueBatch<T> | undefined> {
+    const now = this.tryTakeBatch(max);
     if (now || this.closed || signal?.aborted) return Promise.resolve(now);
     return new Promise((resolve) => {
-      const waiter = (lease: QueueLease<T> | undefined): void => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(lease);
+      const waiter: Waiter<T> = {
+        max,
+        resolve: (batch) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(batch);
+        },
       };
       const onAbort = (): void => {
         const at = this.waiters.indexOf(waiter);
@@ -117,50 +154,40 @@ export class CoalescingQueue<T> {
     this.head = 0;
     this.pendingCount = 0;
     this.inFlightCount = 0;
-    for (const waiter of this.waiters.splice(0)) waiter(undefined);
+    for (const waiter of this.waiters.splice(0)) waiter.resolve(undefined);
   }
 
-  private makeReady(key: string): void {
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      waiter(this.lease(key));
-      return;
+  private makeReady(entry: Entry<T>): void {
+    this.ready.push(entry);
+    if (this.waiters.length > 0 && !this.wakeScheduled) {
+      this.wakeScheduled = true;
+      queueMicrotask(() => this.wakeWaiters());
     }
-    this.ready.push(key);
   }
 
-  private lease(key: string): QueueLease<T> | undefined {
-    const entry = this.entries.get(key);
-    if (!entry || !entry.pending || entry.inFlight) return undefined;
-    const value = entry.value as T;
-    entry.value = undefined;
-    entry.pending = false;
-    entry.inFlight = true;
-    this.pendingCount--;
-    this.inFlightCount++;
-    let released = false;
-    return {
-      key,
-      value,
-      done: () => {
-        if (released) return;
-        released = true;
-        this.release(key, entry);
-      },
-    };
+  private wakeWaiters(): void {
+    this.wakeScheduled = false;
+    while (this.waiters.length > 0) {
+      const batch = this.tryTakeBatch(this.waiters[0].max);
+      if (!batch) return;
+      this.waiters.shift()?.resolve(batch);
+    }
   }
 
-  private release(key: string, entry: Entry<T>): void {
+  private release(entry: Entry<T>): void {
     // The entry may belong to a closed generation of the queue: ignore it then.
-    if (this.entries.get(key) !== entry) return;
+    if (this.entries.get(entry.key) !== entry) return;
     entry.inFlight = false;
     this.inFlightCount--;
-    if (entry.pending) this.makeReady(key);
-    else this.entries.delete(key);
+    if (entry.pending) this.makeReady(entry);
+    else this.entries.delete(entry.key);
   }
 
   private compact(): void {
-    if (this.head > 1024 && this.head * 2 > this.ready.length) {
+    if (this.head === this.ready.length) {
+      this.ready = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.ready.length) {
       this.ready = this.ready.slice(this.head);
       this.head = 0;
     }

@@ -4,27 +4,40 @@ import { finalize, lastValueFrom } from 'rxjs';
 import type { PlaceOsClient } from '../client/placeos-client';
 import { PlaceOsContext } from './placeos-context';
 
-/** Pattern of `@EventPattern` handlers receiving each `StateChange`. */
+/**
+ * Pattern of `@EventPattern` handlers receiving state changes: a `StateChange[]` batch, in the
+ * order received, each key at most once.
+ */
 export const PLACEOS_STATE_EVENT = 'placeos.state';
 /** Pattern of `@EventPattern` handlers receiving each `TopologyUpdate` (awaited before re-binding). */
 export const PLACEOS_TOPOLOGY_EVENT = 'placeos.topology';
 
 export interface PlaceOsTransportOptions {
-  /** Events handled at once (default 8); per-key order holds regardless. */
+  /** State events handled at once (default 1); per-key order holds regardless. */
   concurrency?: number;
+  /** Most state changes one event carries (default 1,000). */
+  batchSize?: number;
   logger?: Logger;
 }
 
+const DEFAULT_BATCH_SIZE = 1_000;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
- * A Nest custom transport (nestjs-notes.md §4, Option A): each PlaceOS state change and topology
- * update becomes a real Nest event, so interceptors, pipes and filters wrap it. Unlike the base
- * `Server.handleEvent`, handlers are awaited (as `ServerKafka` does): workers take leases from the
- * client's coalescing queue, so backpressure is the bounded worker count and memory is bounded
- * by the number of distinct keys.
+ * A Nest custom transport (nestjs-notes.md §4, Option A): PlaceOS state changes and topology
+ * updates become real Nest events, so interceptors, pipes and filters wrap them. A state event
+ * carries a batch: whatever the client's coalescing queue holds, up to `batchSize`, so the
+ * framework's per-event cost (context, interceptors, observables) is paid per batch, not per
+ * change. Unlike the base `Server.handleEvent`, handlers are awaited (as `ServerKafka` does), and
+ * the keys of a batch stay in flight until its handler is done, so per-key order holds and
+ * memory is bounded by the number of distinct keys. Between batches the workers yield to the
+ * event loop, so socket reads and broker acknowledgements are never starved by a backlog.
  */
 export class PlaceOsTransport extends Server implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
   private readonly concurrency: number;
+  private readonly batchSize: number;
   private readonly stopWorkers = new AbortController();
   private workers: Promise<void>[] = [];
   private unsubscribe?: () => void;
@@ -35,7 +48,8 @@ export class PlaceOsTransport extends Server implements CustomTransportStrategy 
     private readonly options: PlaceOsTransportOptions = {},
   ) {
     super();
-    this.concurrency = options.concurrency ?? 8;
+    this.concurrency = options.concurrency ?? 1;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   }
 
   listen(callback: (...optionalParams: unknown[]) => unknown): void {
@@ -124,14 +138,16 @@ export class PlaceOsTransport extends Server implements CustomTransportStrategy 
   }
 
   private async work(): Promise<void> {
+    const changes = this.client.changes;
     for (;;) {
-      const lease = await this.client.changes.take(this.stopWorkers.signal);
-      if (!lease) return;
+      const batch = await changes.takeBatch(this.batchSize, this.stopWorkers.signal);
+      if (!batch) return;
       try {
-        await this.dispatch(PLACEOS_STATE_EVENT, lease.value);
+        await this.dispatch(PLACEOS_STATE_EVENT, batch.values);
       } finally {
-        lease.done();
+        batch.done();
       }
+      if (changes.readyCount > 0) await nextTurn();
     }
   }
 }

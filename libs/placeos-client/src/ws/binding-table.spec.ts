@@ -70,11 +70,11 @@ describe('BindingTable', () => {
         index: 1,
         moduleId: 'mod-a',
         key: 'power',
-        value: true,
+        json: 'true',
         resync: true,
       }),
-      expect.objectContaining({ key: 'input', value: 'hdmi', resync: true }),
-      expect.objectContaining({ key: 'input', value: null, resync: false }),
+      expect.objectContaining({ key: 'input', json: '"hdmi"', resync: true }),
+      expect.objectContaining({ key: 'input', json: 'null', resync: false }),
     ]);
     expect(t.table.bound).toBe(2);
     expect(t.table.allBound).toBe(false);
@@ -98,7 +98,7 @@ describe('BindingTable', () => {
     t.table.onOpen();
     expect(t.sent).toHaveLength(3);
     t.frame(`{"id":${t.sent[2].id},"type":"notify","value":1,"meta":${t.meta(t.sent[2])}}`);
-    expect(t.changes.at(-1)).toMatchObject({ value: 1, resync: true });
+    expect(t.changes.at(-1)).toMatchObject({ json: '1', resync: true });
   });
 
   it('routes a notify without meta by its pending request id, and drops strays', () => {
@@ -109,7 +109,7 @@ describe('BindingTable', () => {
     t.frame(`{"id":${id},"type":"notify","value":5}`);
     t.frame(`{"id":${id},"type":"success"}`);
     t.frame(`{"id":999,"type":"notify","value":6}`);
-    expect(t.changes.map((c) => c.value)).toEqual([5]);
+    expect(t.changes.map((c) => c.json)).toEqual(['5']);
   });
 
   it('unbinds removed slots and re-binds a slot taken over by another module', () => {

@@ -1,4 +1,3 @@
-import type { JsonValue } from '../model/json';
 import type { StateChange } from '../model/state-change';
 import { type BackoffOptions, backoffDelay } from '../util/backoff';
 import type { RateLimitedLog } from '../util/rate-limited-log';
@@ -290,14 +289,13 @@ export class BindingTable {
     slot.setFlag(position, BindingFlag.AwaitingInitial, false);
     // A notify proves PlaceOS holds the binding even if its success was lost or timed out.
     if (state === BindingState.Idle) this.markBound(slot, position);
-    const value: JsonValue = frame.value;
     const change: StateChange = {
       systemId: slot.systemId,
       moduleName: slot.moduleName,
       index: slot.index,
       moduleId: slot.moduleId,
       key: slot.key(position),
-      value,
+      json: frame.json,
       receivedAt,
       resync,
     };

@@ -14,7 +14,7 @@ describe('parseControlFrame', () => {
     ).toEqual({
       kind: 'notify',
       id: 12,
-      value: { a: [1, true] },
+      json: '{"a":[1,true]}',
       invalidJson: false,
       meta: { sys: 'sys-A~1_b', mod: 'Display', index: 2, name: 'power' },
     });
@@ -41,7 +41,7 @@ describe('parseControlFrame', () => {
 
   it('treats a null value as a deletion and the text pong as a heartbeat', () => {
     const frame = parseControlFrame(`{"id":3,"type":"notify","value":null,"meta":${META}}`);
-    expect(frame).toMatchObject({ kind: 'notify', value: null, invalidJson: false });
+    expect(frame).toMatchObject({ kind: 'notify', json: 'null', invalidJson: false });
     expect(parseControlFrame('pong')).toEqual({ kind: 'pong' });
   });
 
@@ -52,7 +52,7 @@ describe('parseControlFrame', () => {
     expect(frame).toEqual({
       kind: 'notify',
       id: 7,
-      value: '{broken: "yes",',
+      json: '"{broken: \\"yes\\","',
       invalidJson: true,
       meta: { sys: 'sys-A~1_b', mod: 'Display', index: 2, name: 'power' },
     });
@@ -61,13 +61,46 @@ describe('parseControlFrame', () => {
   it('recovers a raw value that itself contains the meta marker', () => {
     const raw = 'oops,"meta":{"x":1} tail';
     const frame = parseControlFrame(`{"id":8,"type":"notify","value":${raw},"meta":${META}}`);
-    expect(frame).toMatchObject({ kind: 'notify', id: 8, value: raw, invalidJson: true });
+    expect(frame).toMatchObject({
+      kind: 'notify',
+      id: 8,
+      json: JSON.stringify(raw),
+      invalidJson: true,
+    });
   });
 
   it('recovers a raw value that breaks the frame into extra fields', () => {
     const raw = '1,"evil":2';
     const frame = parseControlFrame(`{"id":9,"type":"notify","value":${raw},"meta":${META}}`);
-    expect(frame).toMatchObject({ kind: 'notify', id: 9, value: raw, invalidJson: true });
+    expect(frame).toMatchObject({
+      kind: 'notify',
+      id: 9,
+      json: JSON.stringify(raw),
+      invalidJson: true,
+    });
+  });
+
+  it('keeps the value text as sent: big numbers, decimals, escapes and member order', () => {
+    const cases = [
+      '12345678901234567891',
+      '-9007199254740993',
+      '1.10',
+      '1e3',
+      '{"price":2.50,"2":"second","1":"first"}',
+      '"caf\\u00e9 \\"quoted\\""',
+      '[1.0,-0,{"a":[]}]',
+    ];
+    for (const raw of cases) {
+      const frame = parseControlFrame(`{"id":5,"type":"notify","value":${raw},"meta":${META}}`);
+      expect(frame).toMatchObject({ kind: 'notify', json: raw, invalidJson: false });
+    }
+  });
+
+  it('compacts whitespace between tokens only, before and inside the value', () => {
+    const frame = parseControlFrame(
+      `{"id":5,"type":"notify","value": { "a" : [1, 2.50], "s": "x  y" } ,"meta":${META}}`,
+    );
+    expect(frame).toMatchObject({ json: '{"a":[1,2.50],"s":"x  y"}', invalidJson: false });
   });
 
   it('classifies junk without throwing', () => {

@@ -1,4 +1,5 @@
-import type { JsonObject, JsonValue } from '../model/json';
+import { compactValidJson, detachedString, jsonTextOf, jsonValueEnd } from '@app/json';
+import type { JsonObject } from '../model/json';
 
 /** The `meta` PlaceOS echoes on bind replies and notifies: what the client sent. */
 export interface BindMeta {
@@ -11,7 +12,14 @@ export interface BindMeta {
 export type ControlFrame =
   | { kind: 'pong' }
   | { kind: 'success'; id: number }
-  | { kind: 'notify'; id: number; value: JsonValue; invalidJson: boolean; meta?: BindMeta }
+  | {
+      kind: 'notify';
+      id: number;
+      /** The value's JSON text as PlaceOS sent it (compacted; see StateChange.json). */
+      json: string;
+      invalidJson: boolean;
+      meta?: BindMeta;
+    }
   | { kind: 'error'; id: number; errorCode?: number; message?: string; code?: number }
   | { kind: 'debug'; id: number }
   | { kind: 'unknown-type'; id?: number; type: string }
@@ -78,7 +86,7 @@ export function parseControlFrame(text: string): ControlFrame {
       return {
         kind: 'notify',
         id,
-        value: parsed.value === undefined ? null : parsed.value,
+        json: notifyValueText(text, parsed.value),
         invalidJson: false,
         meta: readMeta(parsed.meta),
       };
@@ -97,6 +105,20 @@ export function parseControlFrame(text: string): ControlFrame {
   }
 }
 
+/**
+ * The text of a parsed notify's `value` as it is in the frame. PlaceOS writes the fields in a
+ * fixed order, so the value starts right after the prefix; a frame laid out otherwise (never
+ * seen from PlaceOS) falls back to re-serialising the parsed value.
+ */
+function notifyValueText(text: string, parsed: unknown): string {
+  if (parsed === undefined) return 'null';
+  const prefix = NOTIFY_PREFIX.exec(text);
+  if (!prefix) return JSON.stringify(parsed);
+  let start = prefix[0].length;
+  while (/\s/.test(text[start])) start++;
+  return detachedString(compactValidJson(text.slice(start, jsonValueEnd(text, start))));
+}
+
 function recoverNotify(text: string): ControlFrame | undefined {
   const prefix = NOTIFY_PREFIX.exec(text);
   if (!prefix) return undefined;
@@ -109,11 +131,12 @@ function recoverNotify(text: string): ControlFrame | undefined {
     if (at < valueStart) return undefined;
     const tail = parseTail(text.slice(at + 1));
     if (tail) {
+      const { json, invalid } = jsonTextOf(text.slice(valueStart, at));
       return {
         kind: 'notify',
         id,
-        value: text.slice(valueStart, at),
-        invalidJson: true,
+        json: detachedString(json),
+        invalidJson: invalid,
         meta: readMeta(tail.meta),
       };
     }
