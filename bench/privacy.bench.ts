@@ -22,6 +22,7 @@ import {
   SubjectSet,
 } from '@app/privacy';
 import { TopicMapper } from '@app/topics';
+import { TWENTY_RULES } from './support/twenty-rules';
 
 const TOPIC =
   'placeos/zone-org1/state/zone-bld1/zone-lvl3/zone-area2/sys-G0f6Jj5r2Q/driver-Bkg/Bookings/1/current';
@@ -41,44 +42,6 @@ const BOOKING: JsonValue = {
   creator: 'user-G0f6Jj5r2Q',
   private: false,
 };
-
-const inputs: PrivacyRuleInput[] = [
-  { name: 'hash-emails', match: { detector: 'email' }, action: 'hash', topic: 'placeos/+/state/#' },
-  { name: 'mask-phones', match: { detector: 'phone' }, action: 'mask', mask: { keepEnd: 2 } },
-  { name: 'hash-users', match: { detector: 'placeos_user_id' }, action: 'hash' },
-  { name: 'mask-ips', match: { detector: 'ipv4' }, action: 'mask', topic: 'placeos/+/state/#' },
-  { name: 'uuids', match: { detector: 'uuid' }, action: 'replace' },
-  { name: 'room-codes', match: { regex: 'room-[0-9]+', flags: 'i' }, action: 'replace' },
-  { name: 'secret-words', match: { regex: '\\b(?:password|token)=\\S+' }, action: 'replace' },
-  { name: 'host-mask', keys: ['host'], action: 'mask', mask: { keepDomain: true, keepStart: 1 } },
-  { name: 'attendee-names', keys: ['attendees[*].name'], action: 'hash' },
-  {
-    name: 'titles',
-    keys: ['title', 'subject'],
-    match: { regex: 'confidential', flags: 'i' },
-    action: 'replace',
-  },
-  { name: 'drop-private', keys: ['private_booking'], action: 'drop' },
-  { name: 'drop-secret', match: { regex: 'TOP SECRET' }, action: 'drop' },
-  {
-    name: 'other-bookings',
-    topic: 'placeos/+/state/+/+/+/+/+/Bookings/2/#',
-    match: { detector: 'email' },
-    action: 'drop',
-  },
-  { name: 'display-only', topic: 'placeos/+/state/+/+/+/+/+/Display/#', action: 'replace' },
-  { name: 'metadata', topic: 'placeos/+/metadata/#', match: { detector: 'email' }, action: 'hash' },
-  { name: 'other-broker', brokers: ['aws'], match: { detector: 'email' }, action: 'replace' },
-  {
-    name: 'notes',
-    keys: ['notes', 'description'],
-    match: { detector: 'phone' },
-    action: 'replace',
-  },
-  { name: 'level-4', topic: 'placeos/+/state/+/zone-lvl4/#', action: 'drop' },
-  { name: 'codes', match: { regex: '[A-Z]{3}-[0-9]{4}' }, action: 'mask' },
-  { name: 'ids', keys: ['id'], match: { regex: 'bk-[0-9]+' }, action: 'hash' },
-];
 
 function stored(input: PrivacyRuleInput, i: number): PrivacyRule {
   const at = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
@@ -104,7 +67,7 @@ console.log(
 );
 console.log(`value: ${JSON.stringify(BOOKING).length} bytes of JSON`);
 
-const rules = inputs.map(stored);
+const rules = TWENTY_RULES.map(stored);
 const ruleSet = RuleSet.compile(rules);
 if (ruleSet.problems.length > 0) throw new Error(JSON.stringify(ruleSet.problems));
 const sample = ruleSet.apply(TOPIC, BOOKING, TARGET);
@@ -161,7 +124,9 @@ measure('fast path: empty rule set', 1_000_000, () => {
   RuleSet.EMPTY.apply(TOPIC, BOOKING, TARGET);
 });
 
-const many = Array.from({ length: 500 }, (_, i) => stored(inputs[i % inputs.length], i));
+const many = Array.from({ length: 500 }, (_, i) =>
+  stored(TWENTY_RULES[i % TWENTY_RULES.length], i),
+);
 const compileRuns = 20;
 const started = performance.now();
 for (let i = 0; i < compileRuns; i++) RuleSet.compile(many);

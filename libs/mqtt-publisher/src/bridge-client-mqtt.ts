@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ClientMqtt, type MqttOptions } from '@nestjs/microservices';
+import { ClientMqtt, type MqttOptions, type MqttRecord } from '@nestjs/microservices';
 import type { Logger as PinoLogger } from 'pino';
 import { summarizeError } from './error-summary';
 
@@ -42,12 +42,25 @@ class DebugPinoNestLogger extends Logger {
   }
 }
 
-/** ClientMqtt whose internal logging goes to the broker connection's pino logger. */
+/**
+ * ClientMqtt whose internal logging goes to the broker connection's pino logger, and which
+ * publishes a record straight through the proxy's event dispatch once connected.
+ */
 export class BridgeClientMqtt extends ClientMqtt {
   protected override readonly logger: Logger;
 
   constructor(options: ClientMqttOptions, sink: PinoLogger, secrets: readonly string[]) {
     super(options);
     this.logger = new DebugPinoNestLogger(sink, secrets);
+  }
+
+  /**
+   * `emit()` for a connected client: the same serializer and per-record options, without the
+   * observable `emit` wraps every event in (a deferred connect, a connectable subject and a
+   * merge, several microseconds a message on a path that carries every state change).
+   * Resolves on PUBACK (QoS 1/2) or on the socket write (QoS 0).
+   */
+  publishRecord(topic: string, record: MqttRecord<Buffer>): Promise<void> {
+    return this.dispatchEvent({ pattern: topic, data: record });
   }
 }

@@ -1,8 +1,7 @@
 import type { BrokerConfig } from '@app/config';
-import { MqttRecordBuilder } from '@nestjs/microservices';
+import { MqttRecord } from '@nestjs/microservices';
 import type { IConnackPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { lastValueFrom } from 'rxjs';
 import { BridgeClientMqtt } from './bridge-client-mqtt';
 import { type AttemptSettings, clientMqttOptions } from './client-options';
 import type { PublishProperties } from './message-properties';
@@ -85,10 +84,12 @@ export class ConnectionAttempt {
   ): Promise<unknown> {
     // The payload travels inside an MqttRecord: per-message QoS/retain/properties, and
     // ClientMqtt's `delete data.options` touches only the record, never the payload.
-    const builder = new MqttRecordBuilder<Buffer>(payload).setQoS(qos).setRetain(retain);
-    if (properties) builder.setProperties(properties);
+    const record = new MqttRecord<Buffer>(
+      payload,
+      properties ? { qos, retain, properties } : { qos, retain },
+    );
     try {
-      return lastValueFrom(this.client.emit(topic, builder.build()), { defaultValue: undefined });
+      return this.client.publishRecord(topic, record);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

@@ -1,4 +1,4 @@
-import { type JsonObject, Topology, type TopologyUpdate } from '@app/placeos-client';
+import { diffTopology, type JsonObject, Topology, type TopologyUpdate } from '@app/placeos-client';
 import { BridgeMetrics, createLogger } from '@app/observability';
 import { type PrivacyRule, RuleSet } from '@app/privacy';
 import { TopicMapper } from '@app/topics';
@@ -14,7 +14,14 @@ const raw = (id: string, extra: JsonObject = {}): JsonObject => ({ id, ...extra 
 
 /** org-1 > bld-1; sys-1 holds two displays and a panel; sys-2 (no org) holds the panel too. */
 function topology(
-  options: { order?: string[]; names?: Record<string, string>; zones?: string[] } = {},
+  options: {
+    order?: string[];
+    names?: Record<string, string>;
+    zones?: string[];
+    /** Extra JSON per module (e.g. rest-api's live `connected`). */
+    moduleRaw?: Record<string, JsonObject>;
+    drivers?: Record<string, string>;
+  } = {},
 ) {
   const zones = new Map([
     [
@@ -36,7 +43,9 @@ function topology(
   const modules = new Map(
     ['mod-a', 'mod-b', 'mod-p'].map((id) => {
       const name = options.names?.[id] ?? (id === 'mod-p' ? 'Panel' : 'Display');
-      return [id, { id, name, driverId: 'drv-1', updatedAt: 1, raw: raw(id) }] as const;
+      const driverId = options.drivers?.[id] ?? 'drv-1';
+      const json = raw(id, options.moduleRaw?.[id]);
+      return [id, { id, name, driverId, updatedAt: 1, raw: json }] as const;
     }),
   );
   const systems = new Map([
@@ -67,6 +76,7 @@ function topology(
   ]);
   const drivers = new Map([
     ['drv-1', { id: 'drv-1', name: 'Generic', updatedAt: 1, raw: raw('drv-1') }],
+    ['drv-2', { id: 'drv-2', name: 'Other', updatedAt: 1, raw: raw('drv-2') }],
   ]);
   return new Topology(systems, zones, modules, drivers);
 }
@@ -119,7 +129,11 @@ function harness(initial = topology(), ownsMetadata?: (topic: string) => boolean
   const run = (batch: ReturnType<BridgePipeline['onStateChanges']>) =>
     pipeline.deliver(pipeline.plan(batch));
   const move = (next: Topology) => {
-    const update: TopologyUpdate = { previous: current, current: next, changes: [] };
+    const update: TopologyUpdate = {
+      previous: current,
+      current: next,
+      changes: diffTopology(current, next),
+    };
     current = next;
     run(pipeline.onTopologyUpdate(update));
   };
@@ -260,6 +274,34 @@ describe('BridgePipeline', () => {
         payload: '{"time":1000,"value":false}',
       },
     ]);
+  });
+
+  it("moves nothing when only a module's JSON changed (its live `connected` flag)", () => {
+    const { run, pipeline, sent, move } = harness();
+    run(pipeline.onStateChanges([change('Display', 1, 'power', true)]));
+    sent.length = 0;
+    move(topology({ moduleRaw: { 'mod-a': { connected: false } } }));
+    expect(sent).toEqual([]);
+    // The slot still maps under the new topology: a later change publishes as before.
+    run(pipeline.onStateChanges([change('Display', 1, 'power', false)]));
+    expect(sent.map((s) => s.topic)).toEqual([
+      `${T}/Display/1/power`,
+      `tenant/${T}/Display/1/power`,
+    ]);
+  });
+
+  it('moves the topics of a module whose driver changed, and publishes the new driver', () => {
+    const { run, pipeline, sent, move } = harness();
+    run(pipeline.onStateChanges([change('Display', 1, 'power', true)]));
+    sent.length = 0;
+    move(topology({ drivers: { 'mod-a': 'drv-2' } }));
+    const onA = sent.filter((s) => s.broker === 'a').map((s) => [s.topic, s.payload]);
+    expect(onA).toContainEqual([`${T}/Display/1/power`, null]);
+    expect(onA).toContainEqual([
+      'placeos/org-1/state/bld-1/sys-1/drv-2/Display/1/power',
+      '{"time":1000,"value":true}',
+    ]);
+    expect(onA.map(([topic]) => topic)).toContain('placeos/org-1/metadata/drv-2');
   });
 
   it('publishes metadata on first sight and clears it when the model goes away', () => {

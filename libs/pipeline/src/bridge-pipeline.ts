@@ -11,7 +11,8 @@ import { analyseImpact, type BrokerImpact } from './impact-analysis';
 import { MetadataClock } from './metadata-clock';
 import type { Delivery, OutgoingMessage } from './outgoing-message';
 import { StateProjection } from './state-projection';
-import type { StateStore } from './state-store';
+import type { SlotState, StateStore } from './state-store';
+import { topologyImpact } from './topology-impact';
 
 /** What an event handler returns: the messages its event implies. */
 export interface OutgoingBatch {
@@ -129,31 +130,60 @@ export class BridgePipeline {
    * portfolio, so a metadata topic is cleared only when no system anywhere uses its model.
    */
   onTopologyUpdate(update: TopologyUpdate): OutgoingBatch {
-    const { mapper, store } = this.parts;
+    const { store } = this.parts;
     const messages: OutgoingMessage[] = [];
+    const impact = topologyImpact(update);
     // A slot's topics are its prefix plus each key, and prefixes are unique per slot, so a
-    // topic moved exactly when its slot's prefix changed.
+    // topic moved exactly when its slot's prefix changed; only affected systems' can have.
+    for (const systemId of impact.systems) {
+      for (const state of store.slotStatesOf(systemId)) this.moveSlot(update, state, messages);
+    }
+    // Every other slot keeps its prefix under the new topology.
     for (const state of store.slotStates()) {
-      const before =
-        state.prefixTopology === update.previous
-          ? state.topicPrefix
-          : this.projection.uncachedPrefix(update.previous, state.slot);
-      const after = this.projection.prefixOf(update.current, state);
-      if (before === after) continue;
-      for (let position = 0; position < state.size; position++) {
-        const key = encodeTopicLevel(state.key(position));
-        if (before !== null) messages.push({ kind: 'clear', topic: before + key });
-        if (after !== null) {
-          messages.push({
-            kind: 'state',
-            topic: after + key,
-            json: state.json(position),
-            time: state.receivedAt(position),
-            skipIfHeld: true,
-          });
-        }
+      if (state.prefixTopology === update.previous) state.prefixTopology = update.current;
+    }
+    if (impact.metadata) this.moveMetadata(update, messages);
+    // Slots that no longer exist are forgotten; PlaceOS re-sends values if they come back.
+    const current = update.current;
+    store.prune(
+      impact.systems,
+      (slot) => current.slot(slot.systemId, slot.moduleName, slot.index) !== undefined,
+    );
+    for (const systemId of this.systemsWithoutOrg) {
+      if (!current.systems.has(systemId)) this.systemsWithoutOrg.delete(systemId);
+    }
+    return { messages };
+  }
+
+  /** Clears a slot's topics under the previous topology and publishes them under the current. */
+  private moveSlot(update: TopologyUpdate, state: SlotState, messages: OutgoingMessage[]): void {
+    const before =
+      state.prefixTopology === update.previous
+        ? state.topicPrefix
+        : this.projection.uncachedPrefix(update.previous, state.slot);
+    const after = this.projection.prefixOf(update.current, state);
+    if (before === after) return;
+    for (let position = 0; position < state.size; position++) {
+      const key = encodeTopicLevel(state.key(position));
+      if (before !== null) messages.push({ kind: 'clear', topic: before + key });
+      if (after !== null) {
+        messages.push({
+          kind: 'state',
+          topic: after + key,
+          json: state.json(position),
+          time: state.receivedAt(position),
+          skipIfHeld: true,
+        });
       }
     }
+  }
+
+  /**
+   * Publishes metadata for models that changed or appeared, and clears it for models no system
+   * of the portfolio uses any more.
+   */
+  private moveMetadata(update: TopologyUpdate, messages: OutgoingMessage[]): void {
+    const { mapper } = this.parts;
     const metaBefore = mapper.metadata(update.previous);
     const metaAfter = mapper.metadata(update.current);
     const now = this.now();
@@ -169,13 +199,6 @@ export class BridgePipeline {
       this.metadataClock.forget(topic);
       messages.push({ kind: 'clear', topic });
     }
-    // Slots that no longer exist are forgotten; PlaceOS re-sends values if they come back.
-    const current = update.current;
-    store.prune((slot) => current.slot(slot.systemId, slot.moduleName, slot.index) !== undefined);
-    for (const systemId of this.systemsWithoutOrg) {
-      if (!current.systems.has(systemId)) this.systemsWithoutOrg.delete(systemId);
-    }
-    return { messages };
   }
 
   /** The privacy step: one delivery per message and broker. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JsonValue, type PlaceSystem, Topology } from '@app/placeos-client';
+import { diffTopology, type JsonValue, type PlaceSystem, Topology } from '@app/placeos-client';
 import { BridgeMetrics, createLogger } from '@app/observability';
 import {
   normalizeRule,
@@ -132,7 +132,13 @@ function harness(systems = 2) {
     topology = next;
     return () =>
       pipeline.deliver(
-        pipeline.plan(pipeline.onTopologyUpdate({ previous, current: next, changes: [] })),
+        pipeline.plan(
+          pipeline.onTopologyUpdate({
+            previous,
+            current: next,
+            changes: diffTopology(previous, next),
+          }),
+        ),
       );
   };
   return { pipeline, findings, fresh, sent, set, latest, stage, logger };

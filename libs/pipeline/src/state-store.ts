@@ -87,6 +87,8 @@ export class SlotState {
   }
 }
 
+const NO_SLOTS: readonly SlotState[] = Object.freeze([]);
+
 const slotIdOf = (systemId: string, moduleName: string, index: number): string =>
   `${systemId}\u0000${moduleName}\u0000${index}`;
 
@@ -98,6 +100,8 @@ const slotIdOf = (systemId: string, moduleName: string, index: number): string =
  */
 export class StateStore {
   private readonly slots = new Map<string, SlotState>();
+  /** The same slots by system: a topology change moves the topics of a few systems only. */
+  private readonly bySystem = new Map<string, SlotState[]>();
   private count = 0;
 
   /** The slot's statuses, created empty on first use. */
@@ -107,8 +111,16 @@ export class StateStore {
     if (!state) {
       state = new SlotState({ systemId, moduleName, index });
       this.slots.set(id, state);
+      const ofSystem = this.bySystem.get(systemId);
+      if (ofSystem) ofSystem.push(state);
+      else this.bySystem.set(systemId, [state]);
     }
     return state;
+  }
+
+  /** The slots of one system that hold statuses (or held some). */
+  slotStatesOf(systemId: string): readonly SlotState[] {
+    return this.bySystem.get(systemId) ?? NO_SLOTS;
   }
 
   /** Records a status value of a slot (from slotOf). */
@@ -135,14 +147,21 @@ export class StateStore {
     return this.slots.values();
   }
 
-  /** Forgets the slots `keep` rejects (they no longer exist in PlaceOS). */
-  prune(keep: (slot: SlotRef) => boolean): number {
+  /** Forgets the slots of `systemIds` that `keep` rejects (they no longer exist in PlaceOS). */
+  prune(systemIds: Iterable<string>, keep: (slot: SlotRef) => boolean): number {
     let removed = 0;
-    for (const [id, state] of this.slots) {
-      if (keep(state.slot)) continue;
-      this.count -= state.size;
-      this.slots.delete(id);
-      removed++;
+    for (const systemId of systemIds) {
+      const ofSystem = this.bySystem.get(systemId);
+      if (!ofSystem) continue;
+      const kept = ofSystem.filter((state) => {
+        if (keep(state.slot)) return true;
+        this.count -= state.size;
+        this.slots.delete(slotIdOf(systemId, state.slot.moduleName, state.slot.index));
+        removed++;
+        return false;
+      });
+      if (kept.length === 0) this.bySystem.delete(systemId);
+      else if (kept.length < ofSystem.length) this.bySystem.set(systemId, kept);
     }
     return removed;
   }

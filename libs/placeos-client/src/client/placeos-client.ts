@@ -456,7 +456,9 @@ export class PlaceOsClient {
       if (!wanted.has(slotKey)) this.takenOver.delete(slotKey);
     }
     const unknown: string[] = [];
-    for (const { systemId, slot } of wanted.values()) {
+    for (const [slotKey, { systemId, slot }] of wanted) {
+      // A slot bound to the same module keeps its bindings; the key poll adds new keys.
+      if (this.bindings.moduleOfSlot(slotKey) === slot.moduleId) continue;
       const keys = this.moduleKeys.get(slot.moduleId);
       if (keys) this.bindSlot(systemId, slot, keys);
       else if (!this.keysMissing.has(slot.moduleId)) unknown.push(slot.moduleId);

@@ -52,7 +52,7 @@ function diffSystems(previous: Topology, current: Topology, changes: TopologyCha
       before.name !== after.name ||
       before.version !== after.version ||
       before.updatedAt !== after.updatedAt ||
-      JSON.stringify(before.raw) !== JSON.stringify(after.raw)
+      rawText(before) !== rawText(after)
     ) {
       changes.push({ kind: 'system-changed', id, systemIds: [id] });
     }
@@ -78,12 +78,14 @@ function diffModules(
   }
 }
 
+/**
+ * A module saved in PlaceOS (new `updated_at`) or moved to another driver. Its JSON is not
+ * compared: it carries live fields (rest-api computes `connected` from the module's status on
+ * every request), modules are not published as models, and comparing tens of thousands of them
+ * on every poll would stall the event loop for nothing.
+ */
 function moduleChanged(before: PlaceModule, after: PlaceModule): boolean {
-  return (
-    before.driverId !== after.driverId ||
-    before.updatedAt !== after.updatedAt ||
-    JSON.stringify(before.raw) !== JSON.stringify(after.raw)
-  );
+  return before.driverId !== after.driverId || before.updatedAt !== after.updatedAt;
 }
 
 interface Model {
@@ -109,10 +111,7 @@ function diffSimple(
     const old = before.get(id);
     if (!old) {
       changes.push({ kind: `${kind}-added`, id, systemIds: union(usedAfter.get(id)) });
-    } else if (
-      old.updatedAt !== model.updatedAt ||
-      JSON.stringify(old.raw) !== JSON.stringify(model.raw)
-    ) {
+    } else if (old.updatedAt !== model.updatedAt || rawText(old) !== rawText(model)) {
       changes.push({
         kind: `${kind}-changed`,
         id,
@@ -122,10 +121,36 @@ function diffSimple(
   }
 }
 
+/**
+ * A model's JSON text, worked out once per model object: each poll's models are compared as
+ * "after" and then, at the next poll, as "before".
+ */
+const rawTexts = new WeakMap<object, string>();
+function rawText(model: Model): string {
+  let text = rawTexts.get(model);
+  if (text === undefined) {
+    text = JSON.stringify(model.raw);
+    rawTexts.set(model, text);
+  }
+  return text;
+}
+
 /** Model id -> ids of the systems that use it. */
 type Usage = Map<string, Set<string>>;
+type UsageIndex = { modules: Usage; zones: Usage; drivers: Usage };
 
-function indexUsage(topology: Topology): { modules: Usage; zones: Usage; drivers: Usage } {
+/** The usage index of a topology, built once: each snapshot is diffed as "after", then "before". */
+const usageIndexes = new WeakMap<Topology, UsageIndex>();
+function indexUsage(topology: Topology): UsageIndex {
+  let index = usageIndexes.get(topology);
+  if (index === undefined) {
+    index = buildUsageIndex(topology);
+    usageIndexes.set(topology, index);
+  }
+  return index;
+}
+
+function buildUsageIndex(topology: Topology): UsageIndex {
   const modules: Usage = new Map();
   const zones: Usage = new Map();
   const drivers: Usage = new Map();

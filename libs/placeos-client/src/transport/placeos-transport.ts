@@ -42,6 +42,11 @@ export class PlaceOsTransport extends Server implements CustomTransportStrategy 
   private workers: Promise<void>[] = [];
   private unsubscribe?: () => void;
   private readonly missingHandlerLogged = new Set<string>();
+  /**
+   * Handlers by pattern. Nest's lookup first tries JSON.parse on the pattern, which throws for
+   * ours: an exception per event. Handlers are all registered before `listen`.
+   */
+  private readonly handlers = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
 
   constructor(
     private readonly client: PlaceOsClient,
@@ -90,7 +95,11 @@ export class PlaceOsTransport extends Server implements CustomTransportStrategy 
     packet: { data: unknown },
     context: PlaceOsContext,
   ): Promise<void> {
-    const handler = this.getHandlerByPattern(pattern);
+    let handler = this.handlers.get(pattern);
+    if (handler === undefined) {
+      handler = this.getHandlerByPattern(pattern);
+      this.handlers.set(pattern, handler);
+    }
     if (!handler) {
       if (!this.missingHandlerLogged.has(pattern)) {
         this.missingHandlerLogged.add(pattern);

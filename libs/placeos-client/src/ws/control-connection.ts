@@ -1,5 +1,6 @@
 import { readErrorBody } from '../rest/error-body';
 import type { Logger } from 'pino';
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { type BackoffOptions, backoffDelay, sleep } from '../util/backoff';
 
@@ -32,6 +33,7 @@ const ROUTE = 'GET /api/engine/v2/systems/control (WebSocket upgrade)';
 export class ControlConnection {
   private socket?: WebSocket;
   private stopped = false;
+  private corked = false;
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private reconnectCount = 0;
@@ -63,8 +65,27 @@ export class ControlConnection {
   send(text: string): boolean {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    this.corkUntilNextTick(socket);
     socket.send(text);
     return true;
+  }
+
+  /**
+   * The binds of one tick (up to a window's worth) leave in one write: ws writes each frame
+   * with a system call of its own otherwise, a hundred thousand of them for a first sync. Uses
+   * ws's underlying net.Socket, which it corks around each frame itself.
+   */
+  private corkUntilNextTick(socket: WebSocket): void {
+    if (this.corked) return;
+    const raw = (socket as unknown as { _socket?: Partial<Pick<Socket, 'cork' | 'uncork'>> })
+      ._socket;
+    if (typeof raw?.cork !== 'function' || typeof raw.uncork !== 'function') return;
+    raw.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      raw.uncork?.();
+    });
   }
 
   /** Drops the current socket (it will reconnect), e.g. to pick up fresh credentials. */

@@ -1,0 +1,437 @@
+// `npm run bench`: the whole bridge against a bare baseline, in one run, on the same simulated
+// PlaceOS (a child process) and the same local mosquitto. The bare baseline (bare-publisher.ts)
+// is the bridge's own PlaceOS client feeding mqtt.js directly: what the bridge adds on top of
+// ingestion and the broker is what the ratios show. Prints a table and writes
+// docs/bench/latest.json, docs/bench/latest.md and docs/bench/latency.svg.
+//
+// Per scale (BENCH_SCALES, default "100k 1M"): start → every state topic on the broker, and
+// peak RSS. At 100k also: a burst of 24,000 changes over 12,000 keys (changes a second until
+// every key's last value is on the broker; the bridge with 0 and with 20 privacy rules), and the
+// end-to-end latency of stamped values streamed at 2,000 and 10,000 changes a second
+// (BENCH_LATENCY_SECONDS each, default 10). Then the privacy chain alone, in this process.
+// For profiling: BENCH_SUBJECTS ("bare bridge"), BENCH_BRIDGE_NODE_OPTIONS (e.g. "--cpu-prof"),
+// BENCH_BRIDGE_STDOUT=<file> (with "--trace-gc").
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { freePort, startTestBroker, type TestBroker } from '@app/testing';
+import { BrokerWatch, type Subject } from './support/broker-watch';
+import { latencyPlotSvg, quantile } from './support/latency-plot';
+import { measurePrivacyChain } from './support/privacy-chain';
+import {
+  BRIDGE_MAIN,
+  procStat,
+  type SimProcess,
+  startSimProcess,
+  stopChild,
+  waitFor,
+} from './support/processes';
+import { TWENTY_RULES } from './support/twenty-rules';
+
+const SCALES: Record<string, number> = { '100k': 11, '1M': 112 };
+const RUN_SCALES = (process.env.BENCH_SCALES ?? '100k 1M').split(/\s+/).filter(Boolean);
+const RUN_SUBJECTS = (process.env.BENCH_SUBJECTS ?? 'bare bridge')
+  .split(/\s+/)
+  .filter((s): s is Subject => s === 'bare' || s === 'bridge');
+const BRIDGE_NODE_OPTIONS = (process.env.BENCH_BRIDGE_NODE_OPTIONS ?? '')
+  .split(/\s+/)
+  .filter(Boolean);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? '10');
+const LATENCY_RATES = [2000, 10_000];
+const BURST = { keys: 12_000, changesPerKey: 2 };
+const ADMIN_TOKEN = 'bench-token-0123456789';
+const OUT_DIR = join(__dirname, '..', 'docs', 'bench');
+/** A burst is over once nothing more arrived for this long (the figure is the last arrival). */
+const QUIET_MS = 1500;
+
+interface SyncResult {
+  keys: number;
+  seconds: number;
+  peakRssMb: number;
+}
+interface BurstResult {
+  rules: number;
+  changes: number;
+  seconds: number;
+  changesPerSecond: number;
+  cpuSeconds: number;
+  /** Every burst topic ended at its last value and none was left at an older one. */
+  complete: boolean;
+}
+interface LatencyResult {
+  rate: number;
+  offered: number;
+  delivered: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  samples: number[];
+}
+interface SubjectRun {
+  sync: SyncResult;
+  bursts: BurstResult[];
+  latency: LatencyResult[];
+}
+
+/** A running subject: the bridge (built, as `npm start` runs it) or the bare baseline. */
+interface RunningSubject {
+  child: ChildProcess;
+  boundKeys: Promise<number>;
+  /** Base URL of the bridge's HTTP side. */
+  http?: string;
+}
+
+async function startSubject(
+  subject: Subject,
+  sim: SimProcess,
+  broker: TestBroker,
+): Promise<RunningSubject> {
+  const common = {
+    PATH: process.env.PATH ?? '',
+    PLACEOS_URL: sim.info.url,
+    PLACEOS_API_KEY: sim.info.apiKey,
+    MQTT_URL: broker.url,
+  };
+  if (subject === 'bare') {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'bare-publisher.ts')],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: common },
+    );
+    const boundKeys = new Promise<number>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', (line) =>
+        resolve((JSON.parse(line) as { boundKeys: number }).boundKeys),
+      );
+      child.once('exit', (code) => reject(new Error(`bare publisher exited with ${code}`)));
+    });
+    return { child, boundKeys };
+  }
+  const port = String(await freePort());
+  const http = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [...BRIDGE_NODE_OPTIONS, BRIDGE_MAIN], {
+    stdio: [
+      'ignore',
+      process.env.BENCH_BRIDGE_STDOUT ? openSync(process.env.BENCH_BRIDGE_STDOUT, 'w') : 'ignore',
+      'inherit',
+    ],
+    env: {
+      ...common,
+      HTTP_PORT: port,
+      RULES_DB: `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-')), 'rules.db')}`,
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'warn',
+      INSTANCE_ID: 'bench',
+    },
+  });
+  const boundKeys = waitFor(
+    async () => {
+      try {
+        const res = await fetch(`${http}/health/ready`);
+        if (res.status !== 200) return undefined;
+        const body = (await res.json()) as { details: { placeos: { boundKeys: number } } };
+        return body.details.placeos.boundKeys;
+      } catch {
+        return undefined;
+      }
+    },
+    600_000,
+    50,
+  ).then((keys) => {
+    if (keys === undefined) throw new Error('the bridge never became ready');
+    return keys;
+  });
+  return { child, boundKeys, http };
+}
+
+async function admin(http: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${http}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+/** Sets the bridge's rules and waits until their re-publication has reached the broker. */
+async function setRules(http: string, rules: readonly unknown[]): Promise<void> {
+  await admin(http, 'PUT', '/api/v1/rules', rules);
+  let quietSince = 0;
+  await waitFor(
+    async () => {
+      const metrics = await (await fetch(`${http}/metrics`)).text();
+      const loaded = Number(/^placeos_bridge_rules (\d+)/m.exec(metrics)?.[1] ?? '-1');
+      const { items: brokers } = (await admin(http, 'GET', '/api/v1/brokers')) as {
+        items: Array<{ queued: number; inFlight: number }>;
+      };
+      const idle = loaded === rules.length && brokers.every((b) => b.queued + b.inFlight === 0);
+      if (!idle) quietSince = 0;
+      else if (quietSince === 0) quietSince = Date.now();
+      return quietSince > 0 && Date.now() - quietSince > 1000 ? true : undefined;
+    },
+    120_000,
+    100,
+  );
+}
+
+async function measureSync(
+  subject: Subject,
+  sim: SimProcess,
+  broker: TestBroker,
+  watch: BrokerWatch,
+): Promise<{ running: RunningSubject; sync: SyncResult }> {
+  watch.resetTopics();
+  const started = performance.now();
+  const running = await startSubject(subject, sim, broker);
+  const keys = await running.boundKeys;
+  const all = await waitFor(() => (watch.distinctTopics >= keys ? true : undefined), 600_000, 10);
+  if (!all) throw new Error(`${subject}: only ${watch.distinctTopics} of ${keys} topics arrived`);
+  const seconds = (performance.now() - started) / 1000;
+  const { peakRssMb } = procStat(running.child.pid ?? 0);
+  watch.resetTopics();
+  return { running, sync: { keys, seconds, peakRssMb } };
+}
+
+async function measureBurst(
+  subject: Subject,
+  running: RunningSubject,
+  sim: SimProcess,
+  watch: BrokerWatch,
+  rules: number,
+): Promise<BurstResult> {
+  const pid = running.child.pid ?? 0;
+  watch.watchBurst(subject, `burst ${BURST.changesPerKey}`);
+  const cpuBefore = procStat(pid).cpuSeconds;
+  const started = performance.timeOrigin + performance.now();
+  const burst = await sim.control<{ changes: number; keys: number }>('POST', 'burst', BURST);
+  const status = await waitFor(
+    () => {
+      const s = watch.burstStatus();
+      const quiet = performance.timeOrigin + performance.now() - s.lastArrivalAt;
+      return s.lastArrivalAt > 0 && quiet > QUIET_MS ? s : undefined;
+    },
+    120_000,
+    20,
+  );
+  if (!status) throw new Error(`${subject}: the burst never ended`);
+  const seconds = (status.lastArrivalAt - started) / 1000;
+  return {
+    rules,
+    changes: burst.changes,
+    seconds,
+    changesPerSecond: Math.round(burst.changes / seconds),
+    cpuSeconds: procStat(pid).cpuSeconds - cpuBefore,
+    // With rules, values a rule replaces never read as the last burst value.
+    complete: status.older === 0 && (rules > 0 || status.final >= burst.keys),
+  };
+}
+
+async function measureLatency(
+  subject: Subject,
+  sim: SimProcess,
+  watch: BrokerWatch,
+  rate: number,
+): Promise<LatencyResult> {
+  watch.watchLatency(subject);
+  const offered = await sim.stream(rate, LATENCY_SECONDS);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const samples = watch.stopLatency();
+  return {
+    rate,
+    offered,
+    delivered: samples.length,
+    p50: quantile(samples, 0.5),
+    p99: quantile(samples, 0.99),
+    p999: quantile(samples, 0.999),
+    samples,
+  };
+}
+
+async function runSubject(
+  subject: Subject,
+  scale: string,
+  sim: SimProcess,
+  broker: TestBroker,
+  watch: BrokerWatch,
+): Promise<SubjectRun> {
+  console.error(`[${scale}] ${subject}: sync…`);
+  const { running, sync } = await measureSync(subject, sim, broker, watch);
+  console.error(`[${scale}] ${subject}: ${sync.keys} keys in ${sync.seconds.toFixed(1)} s`);
+  const run: SubjectRun = { sync, bursts: [], latency: [] };
+  try {
+    if (scale !== '100k') return run;
+    run.bursts.push(await measureBurst(subject, running, sim, watch, 0));
+    if (subject === 'bridge' && running.http) {
+      await setRules(running.http, TWENTY_RULES);
+      run.bursts.push(await measureBurst(subject, running, sim, watch, TWENTY_RULES.length));
+      await setRules(running.http, []);
+    }
+    for (const rate of LATENCY_RATES) {
+      console.error(`[${scale}] ${subject}: latency at ${rate}/s…`);
+      run.latency.push(await measureLatency(subject, sim, watch, rate));
+    }
+    return run;
+  } finally {
+    await stopChild(running.child);
+  }
+}
+
+const ms = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '—');
+const ratio = (bridge: number, bare: number): string =>
+  Number.isFinite(bridge / bare) ? `${(bridge / bare).toFixed(2)}×` : '—';
+
+function table(runs: Record<string, Record<Subject, SubjectRun>>, chain: ChainFigures): string {
+  const rows: string[][] = [];
+  for (const [scale, bySubject] of Object.entries(runs)) {
+    const { bridge, bare } = bySubject;
+    rows.push([
+      `${scale}: start → every topic on the broker (${bridge.sync.keys.toLocaleString('en')} keys)`,
+      `${bridge.sync.seconds.toFixed(1)} s`,
+      `${bare.sync.seconds.toFixed(1)} s`,
+      ratio(bridge.sync.seconds, bare.sync.seconds),
+    ]);
+    rows.push([
+      `${scale}: peak RSS`,
+      `${bridge.sync.peakRssMb} MB`,
+      `${bare.sync.peakRssMb} MB`,
+      ratio(bridge.sync.peakRssMb, bare.sync.peakRssMb),
+    ]);
+    const bareBurst = bare.bursts[0];
+    for (const burst of bridge.bursts) {
+      if (!bareBurst) break;
+      rows.push([
+        `burst of ${burst.changes.toLocaleString('en')} changes, ${burst.rules} rules: changes/s (bridge CPU s)`,
+        `${burst.changesPerSecond.toLocaleString('en')} (${burst.cpuSeconds.toFixed(2)})${burst.complete ? '' : ' incomplete'}`,
+        `${bareBurst.changesPerSecond.toLocaleString('en')} (${bareBurst.cpuSeconds.toFixed(2)})`,
+        ratio(burst.changesPerSecond, bareBurst.changesPerSecond),
+      ]);
+    }
+    bridge.latency.forEach((latency, i) => {
+      const base = bare.latency[i];
+      if (!base) return;
+      for (const [name, key] of [
+        ['p50', 'p50'],
+        ['p99', 'p99'],
+        ['p99.9', 'p999'],
+      ] as const) {
+        rows.push([
+          `${latency.rate.toLocaleString('en')} changes/s: ${name} latency`,
+          ms(latency[key]),
+          ms(base[key]),
+          ratio(latency[key], base[key]),
+        ]);
+      }
+      rows.push([
+        `${latency.rate.toLocaleString('en')} changes/s: stamped messages received (values written)`,
+        `${latency.delivered.toLocaleString('en')} / ${latency.offered.toLocaleString('en')}`,
+        `${base.delivered.toLocaleString('en')} / ${base.offered.toLocaleString('en')}`,
+        '',
+      ]);
+    });
+  }
+  rows.push([
+    'privacy chain, 20 rules, typical 200-byte value: rules only (CPU)',
+    `${chain.rulesOnlyMicros.toFixed(1)} µs`,
+    '',
+    '',
+  ]);
+  rows.push([
+    'privacy chain, 20 rules, typical value: parse, rules, re-serialise, payload (CPU)',
+    `${chain.plannedMicros.toFixed(1)} µs`,
+    '',
+    '',
+  ]);
+  const header = ['figure', 'bridge', 'bare mqtt.js', 'bridge / bare'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [
+    line(header),
+    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+type ChainFigures = ReturnType<typeof measurePrivacyChain>;
+
+async function main(): Promise<void> {
+  const broker = await startTestBroker({ kind: 'mosquitto' });
+  const runs: Record<string, Record<Subject, SubjectRun>> = {};
+  try {
+    for (const scale of RUN_SCALES) {
+      const rooms = SCALES[scale];
+      if (rooms === undefined)
+        throw new Error(`unknown scale ${scale} (use ${Object.keys(SCALES).join(', ')})`);
+      const sim = await startSimProcess({ BENCH_ROOMS_PER_LEVEL: String(rooms) });
+      try {
+        const bySubject = {} as Record<Subject, SubjectRun>;
+        for (const subject of RUN_SUBJECTS) {
+          // A broker of its own per run: nothing retained from the last one, no memory growth.
+          await broker.restart();
+          const watch = await BrokerWatch.open(broker.url);
+          try {
+            bySubject[subject] = await runSubject(subject, scale, sim, broker, watch);
+          } finally {
+            await watch.close();
+          }
+        }
+        runs[scale] = bySubject;
+      } finally {
+        await sim.stop();
+      }
+    }
+  } finally {
+    await broker.stop();
+  }
+  const chain = measurePrivacyChain();
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, mosquitto (${broker.kind})`;
+  const complete = Object.values(runs).every((r) => r.bare && r.bridge);
+  if (!complete) {
+    console.log(JSON.stringify(runs, (k, v: unknown) => (k === 'samples' ? undefined : v), 2));
+    return;
+  }
+  const markdown = table(runs, chain);
+  const date = new Date().toISOString().slice(0, 10);
+  console.log(`\n${date}, ${machine}\n\n${markdown}\n`);
+  mkdirSync(OUT_DIR, { recursive: true });
+  const json = {
+    date,
+    machine,
+    scales: Object.fromEntries(
+      Object.entries(runs).map(([scale, bySubject]) => [
+        scale,
+        Object.fromEntries(
+          Object.entries(bySubject).map(([subject, run]) => [
+            subject,
+            { ...run, latency: run.latency.map(({ samples: _samples, ...rest }) => rest) },
+          ]),
+        ),
+      ]),
+    ),
+    privacyChain: chain,
+  };
+  writeFileSync(join(OUT_DIR, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(OUT_DIR, 'latest.md'), `${date}, ${machine}\n\n${markdown}\n`);
+  const latency = runs['100k'];
+  if (latency) {
+    const colours: Record<Subject, string> = { bridge: '#1f6feb', bare: '#8b949e' };
+    const series = (['bridge', 'bare'] as const).flatMap((subject) =>
+      latency[subject].latency.map((l) => ({
+        label: `${subject} at ${l.rate.toLocaleString('en')}/s`,
+        colour: colours[subject],
+        dashed: l.rate !== LATENCY_RATES[0],
+        samples: l.samples,
+      })),
+    );
+    writeFileSync(
+      join(OUT_DIR, 'latency.svg'),
+      latencyPlotSvg(`End-to-end latency by percentile (${date})`, series),
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
