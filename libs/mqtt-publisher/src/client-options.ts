@@ -27,7 +27,6 @@ export interface AttemptSettings {
 /** mqtt.js options that Nest's MqttClientOptions type does not list; ClientMqtt passes them on. */
 interface MqttJsExtras {
   servername?: string;
-  autoUseTopicAlias?: boolean;
   log?: (...args: unknown[]) => void;
 }
 
@@ -62,8 +61,6 @@ export function clientMqttOptions(
     queueQoSZero: false,
     serializer: new RawPayloadSerializer(),
     rejectUnauthorized,
-    // Aliases the session registers are then used for later publishes of the same topic.
-    autoUseTopicAlias: settings.protocolVersion === 5,
   };
   if (!MQTTJS_DEBUG) options.log = silent;
   if (settings.will) options.will = { ...settings.will };

@@ -35,6 +35,14 @@ function variableByteIntegerLength(value: number): number {
 export class MessageProperties {
   /** The most property bytes any message carries (topic alias included). */
   private readonly maxPropertyBytes: number;
+  /**
+   * The properties of every JSON message and of every other message, made once and shared: a
+   * message's own object (and user-property copy) per publish costs more than the publish.
+   * mqtt.js only reads them (it deletes `topicAlias`, which these never hold).
+   */
+  private readonly jsonProperties?: PublishProperties;
+  private readonly otherProperties?: PublishProperties;
+  private readonly statusProperties?: PublishProperties;
 
   constructor(
     private readonly config: Pick<BrokerConfig, 'messageExpirySeconds' | 'userProperties'>,
@@ -45,6 +53,17 @@ export class MessageProperties {
       bytes += 1 + 2 + Buffer.byteLength(name) + 2 + Buffer.byteLength(value);
     }
     this.maxPropertyBytes = bytes;
+    const user = config.userProperties;
+    // An empty map would make mqtt-packet drop the message (nestjs/nest#14079).
+    const userProperties = user && Object.keys(user).length > 0 ? { ...user } : undefined;
+    const other: PublishProperties = {};
+    if (config.messageExpirySeconds !== undefined) {
+      other.messageExpiryInterval = config.messageExpirySeconds;
+    }
+    if (userProperties) other.userProperties = userProperties;
+    this.otherProperties = Object.keys(other).length > 0 ? other : undefined;
+    this.jsonProperties = { contentType: JSON_CONTENT_TYPE, ...other };
+    this.statusProperties = userProperties ? { userProperties } : undefined;
   }
 
   /** Whether an MQTT 3.1.1 connection loses settings that only MQTT 5 can carry. */
@@ -54,22 +73,17 @@ export class MessageProperties {
     );
   }
 
-  /** Properties of a state or metadata message (content type, expiry, user properties). */
+  /**
+   * Properties of a state or metadata message (content type, expiry, user properties). Shared
+   * by every message of the kind: never change the object returned.
+   */
   forMessage(payload: Buffer): PublishProperties | undefined {
-    const properties: PublishProperties = {};
-    if (looksLikeJson(payload)) properties.contentType = JSON_CONTENT_TYPE;
-    if (this.config.messageExpirySeconds !== undefined) {
-      properties.messageExpiryInterval = this.config.messageExpirySeconds;
-    }
-    this.addUserProperties(properties);
-    return Object.keys(properties).length > 0 ? properties : undefined;
+    return looksLikeJson(payload) ? this.jsonProperties : this.otherProperties;
   }
 
   /** Properties of the status messages: they never expire (`online` holds while we are up). */
   forStatus(): PublishProperties | undefined {
-    const properties: PublishProperties = {};
-    this.addUserProperties(properties);
-    return properties.userProperties ? properties : undefined;
+    return this.statusProperties;
   }
 
   /**
@@ -82,11 +96,5 @@ export class MessageProperties {
       : 0;
     const remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + properties + payloadBytes;
     return 1 + variableByteIntegerLength(remaining) + remaining;
-  }
-
-  private addUserProperties(properties: PublishProperties): void {
-    const user = this.config.userProperties;
-    // An empty map would make mqtt-packet drop the message (nestjs/nest#14079).
-    if (user && Object.keys(user).length > 0) properties.userProperties = { ...user };
   }
 }

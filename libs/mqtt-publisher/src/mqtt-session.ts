@@ -118,14 +118,25 @@ export class MqttSession {
     const attempt = this.attempt;
     if (!this.online || !attempt || attempt.ended) return undefined;
     let properties: PublishProperties | undefined;
+    let wireTopic = topic;
     if (attempt.protocolVersion === 5) {
       properties = this.options.properties.forMessage(payload);
-      const alias = attempt.aliases?.register(topic);
-      if (alias !== undefined) properties = { ...properties, topicAlias: alias };
+      const aliases = attempt.aliases;
+      if (aliases) {
+        const held = aliases.aliasOf(topic);
+        if (held !== undefined) {
+          // The broker knows the topic by its alias: an empty topic name and two bytes.
+          wireTopic = '';
+          properties = { ...properties, topicAlias: held };
+        } else {
+          const alias = aliases.register(topic);
+          if (alias !== undefined) properties = { ...properties, topicAlias: alias };
+        }
+      }
     }
     return {
       generation: attempt.generation,
-      done: attempt.emit(topic, payload, qos, retain, properties),
+      done: attempt.emit(wireTopic, payload, qos, retain, properties),
     };
   }
 

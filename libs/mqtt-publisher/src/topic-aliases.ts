@@ -8,7 +8,8 @@ const SEEN_CAPACITY = 4096;
  * every message and costs 3 bytes more than no alias at all. Instead a topic gets an alias the
  * second time it is published on the connection, while aliases are free, and keeps it for the
  * connection's life: the topics that change often end up aliased, and every later message on
- * them sends two bytes instead of the topic. mqtt.js (`autoUseTopicAlias`) substitutes them.
+ * them sends two bytes instead of the topic (MqttSession sends an empty topic with the alias;
+ * mqtt.js's own `autoUseTopicAlias` would look every topic up in its LRU cache first).
  */
 export class TopicAliases {
   private readonly aliases = new Map<string, number>();
@@ -18,6 +19,11 @@ export class TopicAliases {
 
   get assigned(): number {
     return this.aliases.size;
+  }
+
+  /** The alias `topic` holds on this connection, if any. */
+  aliasOf(topic: string): number | undefined {
+    return this.aliases.get(topic);
   }
 
   /** The alias to register with this publish of `topic`, or undefined (none, or already set). */
