@@ -19,7 +19,7 @@ import { createInterface } from 'node:readline';
 import { freePort, startTestBroker, type TestBroker } from '@app/testing';
 import { BrokerWatch, type Subject } from './support/broker-watch';
 import { latencyPlotSvg, quantile } from './support/latency-plot';
-import { measurePrivacyChain } from './support/privacy-chain';
+import { type ChainFigures, measurePrivacyChainAsBuilt } from './support/privacy-chain';
 import {
   BRIDGE_MAIN,
   procStat,
@@ -353,8 +353,6 @@ function table(runs: Record<string, Record<Subject, SubjectRun>>, chain: ChainFi
   ].join('\n');
 }
 
-type ChainFigures = ReturnType<typeof measurePrivacyChain>;
-
 async function main(): Promise<void> {
   const broker = await startTestBroker({ kind: 'mosquitto' });
   const runs: Record<string, Record<Subject, SubjectRun>> = {};
@@ -384,7 +382,7 @@ async function main(): Promise<void> {
   } finally {
     await broker.stop();
   }
-  const chain = measurePrivacyChain();
+  const chain = measurePrivacyChainAsBuilt();
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, mosquitto (${broker.kind})`;
   const complete = Object.values(runs).every((r) => r.bare && r.bridge);
   if (!complete) {

@@ -47,29 +47,48 @@ describe('jsonTextOf', () => {
 describe('serializeLike', () => {
   it('is the source itself when nothing changed', () => {
     const source = '{"z":1.10,"2":12345678901234567891,"a":[1e3,"\\u0041",true,null]}';
-    expect(serializeLike(source, JSON.parse(source) as JsonValue)).toBe(source);
+    const parsed = JSON.parse(source) as JsonValue;
+    expect(serializeLike(source, parsed, parsed)).toBe(source);
   });
 
   it('rewrites a changed string and keeps every untouched number as sent', () => {
     const source = '{"id":12345678901234567891,"who":"alice@example.com","price":2.50,"n":[1e3]}';
     const value = JSON.parse(source) as Record<string, JsonValue>;
     const changed = { ...value, who: '[redacted]' };
-    expect(serializeLike(source, changed)).toBe(
+    expect(serializeLike(source, value, changed)).toBe(
       '{"id":12345678901234567891,"who":"[redacted]","price":2.50,"n":[1e3]}',
     );
   });
 
   it('writes changed containers, removed members and new members', () => {
     const source = '{"a":{"b":"x","c":-0},"d":[1,2,3],"e":"gone"}';
-    const value = { a: { b: 'y', c: -0, f: 'new' }, d: [1, 2] } as JsonValue;
-    expect(serializeLike(source, value)).toBe('{"a":{"b":"y","c":-0,"f":"new"},"d":[1,2]}');
-    expect(serializeLike('[1]', [1, 'more'])).toBe('[1,"more"]');
-    expect(serializeLike('"text"', { now: 'object' })).toBe('{"now":"object"}');
+    const original = JSON.parse(source) as { a: JsonValue; d: JsonValue[] };
+    const value = { a: { b: 'y', c: -0, f: 'new' }, d: original.d.slice(0, 2) } as JsonValue;
+    expect(serializeLike(source, original as JsonValue, value)).toBe(
+      '{"a":{"b":"y","c":-0,"f":"new"},"d":[1,2]}',
+    );
+    expect(serializeLike('[1]', [1], [1, 'more'])).toBe('[1,"more"]');
+    expect(serializeLike('"text"', 'text', { now: 'object' })).toBe('{"now":"object"}');
   });
 
   it('keeps the last of duplicate members, as JSON.parse does', () => {
-    const source = '{"a":"first","a":"last"}';
-    expect(serializeLike(source, { a: 'last' })).toBe('{"a":"last"}');
+    const source = '{"a":"first","a":"last","b":{"c":1,"c":[2.50]}}';
+    const original = JSON.parse(source) as { a: string; b: { c: JsonValue } };
+    // `a` is written anew; `b` is untouched, so its text goes as sent (JSON.parse of it still
+    // keeps the last `c`).
+    expect(serializeLike(source, original, { ...original, a: 'last' })).toBe(
+      '{"a":"last","b":{"c":1,"c":[2.50]}}',
+    );
+    // Unchanged as a whole: the text as sent, duplicates and all.
+    expect(serializeLike(source, original, original)).toBe(source);
+  });
+
+  it('keeps an untouched escaped key and its value as sent beside a changed member', () => {
+    const source = '{"caf\\u00e9":1.10,"who":"x"}';
+    const original = JSON.parse(source) as Record<string, JsonValue>;
+    expect(serializeLike(source, original, { ...original, who: 'y' })).toBe(
+      '{"caf\\u00e9":1.10,"who":"y"}',
+    );
   });
 
   it('matches JSON.stringify of the value for any JSON source and any leaf edit', () => {
@@ -86,10 +105,11 @@ describe('serializeLike', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (generated) => {
         const source = JSON.stringify(generated);
-        const edited = edit(JSON.parse(source) as JsonValue);
-        expect(JSON.parse(serializeLike(source, edited))).toEqual(edited);
+        const original = JSON.parse(source) as JsonValue;
+        const edited = edit(original);
+        expect(JSON.parse(serializeLike(source, original, edited))).toEqual(edited);
         // fast-check's numbers round-trip, so the text equals a plain re-serialisation.
-        expect(serializeLike(source, edited)).toBe(JSON.stringify(edited));
+        expect(serializeLike(source, original, edited)).toBe(JSON.stringify(edited));
       }),
     );
   });

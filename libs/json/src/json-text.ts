@@ -131,15 +131,16 @@ function stripInsignificantWhitespace(text: string): string {
 }
 
 /**
- * Serialises `value`, which was derived from `JSON.parse(source)` by changing some leaves (a
- * privacy rule's hash, mask or replacement), reusing the source's text for everything that
- * kept its value: numbers keep their spelling (also beyond 2^53), strings their escapes, and
- * members their order. What changed, or is new, is written by `JSON.stringify`. `source` must
- * be valid, compact JSON (see compactJson).
+ * Serialises `value`, which was derived from `original = JSON.parse(source)` by replacing some
+ * parts (a privacy rule's hash, mask or replacement) without changing anything in place, reusing
+ * the source's text for every part that is still the original's own: numbers keep their
+ * spelling (also beyond 2^53), strings their escapes, members their order. Untouched parts are
+ * recognised by reference, so they are copied, never parsed or compared. What changed, or is
+ * new, is written by `JSON.stringify`. `source` must be valid, compact JSON (see compactJson).
  */
-export function serializeLike(source: string, value: JsonValue): string {
+export function serializeLike(source: string, original: JsonValue, value: JsonValue): string {
   const writer = new LikeSourceWriter(source);
-  writer.write(value);
+  writer.write(original, value);
   return writer.out;
 }
 
@@ -149,22 +150,26 @@ class LikeSourceWriter {
 
   constructor(private readonly source: string) {}
 
-  /** Writes `value` in place of the source value that starts at `at`, then moves past it. */
-  write(value: JsonValue): void {
+  /** Writes `value` in place of the source value at `at` (parsed as `original`), moving past it. */
+  write(original: JsonValue, value: JsonValue): void {
     const start = this.at;
-    const first = this.source.charCodeAt(start);
-    if (first === 0x5b /* [ */ && Array.isArray(value)) return this.writeArray(value);
-    if (first === 0x7b /* { */ && isObject(value)) return this.writeObject(value);
-    this.skipValue();
-    const text = this.source.slice(start, this.at);
-    if (first !== 0x5b && first !== 0x7b && sameLeaf(JSON.parse(text) as JsonValue, value)) {
-      this.out += text;
-    } else {
-      this.out += JSON.stringify(value) ?? 'null';
+    if (Object.is(original, value)) {
+      this.at = jsonValueEnd(this.source, start);
+      this.out += this.source.slice(start, this.at);
+      return;
     }
+    const first = this.source.charCodeAt(start);
+    if (first === 0x5b /* [ */ && Array.isArray(value) && Array.isArray(original)) {
+      return this.writeArray(original, value);
+    }
+    if (first === 0x7b /* { */ && isObject(value) && isObject(original)) {
+      return this.writeObject(original, value);
+    }
+    this.at = jsonValueEnd(this.source, start);
+    this.out += JSON.stringify(value) ?? 'null';
   }
 
-  private writeArray(value: readonly JsonValue[]): void {
+  private writeArray(original: readonly JsonValue[], value: readonly JsonValue[]): void {
     this.at++; // [
     this.out += '[';
     let index = 0;
@@ -172,9 +177,9 @@ class LikeSourceWriter {
       if (index > 0) this.at++; // ,
       if (index < value.length) {
         if (index > 0) this.out += ',';
-        this.write(value[index]);
+        this.write(original[index], value[index]);
       } else {
-        this.skipValue();
+        this.at = jsonValueEnd(this.source, this.at);
       }
       index++;
     }
@@ -186,52 +191,89 @@ class LikeSourceWriter {
     this.out += ']';
   }
 
-  private writeObject(value: Readonly<Record<string, JsonValue>>): void {
+  private writeObject(
+    original: Readonly<Record<string, JsonValue>>,
+    value: Readonly<Record<string, JsonValue>>,
+  ): void {
+    const start = this.at;
+    const outStart = this.out.length;
+    const members = this.writeMembers(original, value, undefined);
+    // JSON.parse collapses duplicate members, so fewer keys than members means some; the first
+    // occurrence then carries the kept value, which its own text may not be: written again.
+    if (members !== Object.keys(original).length) {
+      this.out = this.out.slice(0, outStart);
+      this.at = start;
+      this.writeMembers(original, value, this.duplicateKeys());
+    }
+  }
+
+  /** Writes the object at `at`; returns how many members its text has. */
+  private writeMembers(
+    original: Readonly<Record<string, JsonValue>>,
+    value: Readonly<Record<string, JsonValue>>,
+    duplicated: ReadonlySet<string> | undefined,
+  ): number {
     this.at++; // {
     this.out += '{';
-    const written = new Set<string>();
+    const written = duplicated ? new Set<string>() : undefined;
+    let count = 0;
     let members = 0;
     while (this.source.charCodeAt(this.at) !== 0x7d /* } */) {
       if (members++ > 0) this.at++; // ,
       const keyStart = this.at;
-      this.skipString();
+      this.at = stringEnd(this.source, keyStart);
       const keyText = this.source.slice(keyStart, this.at);
-      const key = JSON.parse(keyText) as string;
+      const key = stringOf(keyText);
       this.at++; // :
-      // JSON.parse keeps the last of duplicate members; the first occurrence carries it here.
-      if (Object.hasOwn(value, key) && !written.has(key)) {
-        if (written.size > 0) this.out += ',';
-        written.add(key);
-        this.out += `${keyText}:`;
-        this.write(value[key]);
+      if (!Object.hasOwn(value, key) || written?.has(key)) {
+        this.at = jsonValueEnd(this.source, this.at);
+        continue;
+      }
+      if (count++ > 0) this.out += ',';
+      written?.add(key);
+      this.out += `${keyText}:`;
+      if (duplicated?.has(key)) {
+        this.at = jsonValueEnd(this.source, this.at);
+        this.out += JSON.stringify(value[key]) ?? 'null';
       } else {
-        this.skipValue();
+        this.write(original[key], value[key]);
       }
     }
     this.at++; // }
     for (const key of Object.keys(value)) {
-      if (written.has(key)) continue;
-      if (written.size > 0) this.out += ',';
-      written.add(key);
+      if (Object.hasOwn(original, key)) continue;
+      if (count++ > 0) this.out += ',';
       this.out += `${JSON.stringify(key)}:${JSON.stringify(value[key]) ?? 'null'}`;
     }
     this.out += '}';
+    return members;
   }
 
-  private skipString(): void {
-    this.at = stringEnd(this.source, this.at);
+  /** The keys that occur more than once in the object at `at` (usually none: undefined). */
+  private duplicateKeys(): Set<string> | undefined {
+    const source = this.source;
+    let i = this.at + 1;
+    let seen: Set<string> | undefined;
+    let duplicated: Set<string> | undefined;
+    let members = 0;
+    while (source.charCodeAt(i) !== 0x7d /* } */) {
+      if (members++ > 0) i++; // ,
+      const keyEnd = stringEnd(source, i);
+      const key = stringOf(source.slice(i, keyEnd));
+      i = jsonValueEnd(source, keyEnd + 1);
+      seen ??= new Set();
+      if (seen.has(key)) (duplicated ??= new Set()).add(key);
+      else seen.add(key);
+    }
+    return duplicated;
   }
+}
 
-  /** Moves past one value of the (compact, valid) source. */
-  private skipValue(): void {
-    this.at = jsonValueEnd(this.source, this.at);
-  }
+/** The string a JSON string literal stands for; without escapes, its text between the quotes. */
+function stringOf(literal: string): string {
+  return literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1);
 }
 
 function isObject(value: JsonValue): value is Record<string, JsonValue> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function sameLeaf(a: JsonValue, b: JsonValue): boolean {
-  return Object.is(a, b) || (a === 0 && b === 0);
 }

@@ -229,7 +229,7 @@ export class DeliveryPlanner {
     let applied = NONE_APPLIED;
     const result =
       rules instanceof RuleSet
-        ? rules.selects(message.topic, target.id)
+        ? rules.mayChange(message.topic, target.id, under.json)
           ? rules.apply(message.topic, under.value, target)
           : undefined
         : rules;
@@ -251,7 +251,7 @@ export class DeliveryPlanner {
     let json = under.json;
     if (rewritten !== undefined) {
       try {
-        json = serializeLike(under.json, rewritten);
+        json = serializeLike(under.json, under.value, rewritten);
       } catch {
         // Too deep to write: fail closed, as the rules do for a value too deep to inspect.
         return dropped(applied);

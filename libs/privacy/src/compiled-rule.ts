@@ -5,6 +5,7 @@ import { collectStringLeaves, mapStringLeaves, someStringLeaf } from './json-wal
 import { parseKeyPath, type KeyPath } from './key-path';
 import { DEFAULT_MASK, maskText } from './mask';
 import { DEFAULT_REPLACEMENT } from './normalize-rule';
+import type { JsonTextView } from './json-text-view';
 import { PathSelector } from './path-selector';
 import type { AppliedRule, MaskOptions, PrivacyRule, RuleAction } from './privacy-rule';
 import { RegexMatcher } from './regex-matcher';
@@ -38,6 +39,28 @@ export class LeafScratch {
   }
 }
 
+/** What a value's JSON text must contain for a key path to select anything in it. */
+interface PathNeedles {
+  /** `{` when the path starts with a member name, `[` with an index; undefined for `*`. */
+  root: string | undefined;
+  /** Each member name the path walks through, as JSON text writes it: `"name":`. */
+  names: readonly string[];
+}
+
+function pathNeedles(path: KeyPath): PathNeedles {
+  const first = path[0];
+  const root =
+    first?.kind === 'key'
+      ? '{'
+      : first?.kind === 'index' || first?.kind === 'anyIndex'
+        ? '['
+        : undefined;
+  const names = path.flatMap((segment) =>
+    segment.kind === 'key' ? [`${JSON.stringify(segment.key)}:`] : [],
+  );
+  return { root, names };
+}
+
 /** One enabled rule, with its topic filter, key paths and matcher compiled once. */
 export class CompiledRule {
   readonly info: AppliedRule;
@@ -57,6 +80,11 @@ export class CompiledRule {
   private readonly action: RuleAction;
   private readonly mask: MaskOptions;
   private readonly replacement: string;
+  /**
+   * Per key path, the member names it walks through as they appear in JSON text (`"name":`):
+   * a value whose text lacks one of a path's names has nothing at that path.
+   */
+  private readonly pathNeedles: readonly PathNeedles[] | undefined;
 
   private constructor(rule: PrivacyRule, filter: TopicFilter, paths: KeyPath[] | undefined) {
     this.id = rule.id;
@@ -80,6 +108,8 @@ export class CompiledRule {
     this.allBrokers = brokers.includes('*');
     this.brokers = new Set(brokers);
     this.selector = paths && paths.length > 0 ? new PathSelector(paths) : undefined;
+    this.pathNeedles =
+      paths && paths.length > 0 ? paths.map((path) => pathNeedles(path)) : undefined;
     const match = rule.match;
     this.matcher =
       match === undefined
@@ -122,6 +152,30 @@ export class CompiledRule {
   /** Whether this rule's topic filter matches, whatever the broker. */
   matchesTopic(topicLevels: readonly string[]): boolean {
     return this.filter.matchesLevels(topicLevels);
+  }
+
+  /**
+   * False when this rule cannot change or drop the value whose compact JSON text is `json`, which
+   * must contain no escapes (every member name and string leaf then appears in it as it is): a
+   * key path whose names are missing selects nothing, and a matcher's necessary condition that
+   * fails on the whole text fails on every leaf. True when it may.
+   */
+  mayApplyToJson(json: JsonTextView): boolean {
+    const needles = this.pathNeedles;
+    const text = json.text;
+    if (
+      needles &&
+      !needles.some(
+        ({ root, names }) =>
+          (root === undefined || text.startsWith(root)) &&
+          names.every((name) => text.includes(name)),
+      )
+    ) {
+      return false;
+    }
+    const matcher = this.matcher;
+    if (matcher?.mayMatchInJson) return matcher.mayMatchInJson(json);
+    return true;
   }
 
   /** The value after this rule (the same reference when unchanged), or DROP. */

@@ -12,6 +12,7 @@ import {
   scanUuids,
   type Scanner,
 } from './scanners';
+import type { JsonTextView } from './json-text-view';
 import { scanWithRe2, type TextMatcher } from './text-matcher';
 
 /** A detector backed by a hand-written linear scanner and a cheap necessary condition. */
@@ -20,6 +21,11 @@ class ScannerDetector implements TextMatcher {
     readonly scan: Scanner,
     readonly mayMatchIn: (text: string) => boolean,
   ) {}
+
+  /** The conditions only ask for characters a match contains, so any text around it passes. */
+  mayMatchInJson(json: JsonTextView): boolean {
+    return this.mayMatchIn(json.text);
+  }
 }
 
 /** International (`+`) or national (grouped) numbers; isWholePhone then checks context. */
@@ -38,6 +44,10 @@ export const PHONE_PATTERN = [
 class PhoneDetector implements TextMatcher {
   private readonly re = new RE2(PHONE_PATTERN, 'gu');
   readonly mayMatchIn = mayContainPhone;
+  /** A run of digits and separators inside a leaf is the same run in the JSON text. */
+  mayMatchInJson(json: JsonTextView): boolean {
+    return mayContainPhone(json.text);
+  }
 
   scan(text: string, visit: (start: number, end: number) => boolean): void {
     if (mayContainPhone(text)) scanWithRe2(this.re, text, visit, isWholePhone);

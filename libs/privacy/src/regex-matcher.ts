@@ -1,5 +1,7 @@
 import RE2 from 're2';
 import { RULE_LIMITS } from './limits';
+import type { JsonTextView } from './json-text-view';
+import { requiredLiterals } from './required-literals';
 import { scanWithRe2, type JoinedLeaves, type TextMatcher } from './text-matcher';
 
 const ALLOWED_FLAGS = 'imsu';
@@ -44,6 +46,7 @@ export class RegexMatcher implements TextMatcher {
   private readonly re: RE2;
   private readonly joinedRe: RE2 | undefined;
   readonly candidatesIn: ((joined: JoinedLeaves) => ReadonlySet<string>) | undefined;
+  readonly mayMatchInJson: ((json: JsonTextView) => boolean) | undefined;
 
   /** Throws when RE2 refuses the pattern; call regexProblem first for a readable message. */
   constructor(pattern: string, flags = '') {
@@ -55,6 +58,21 @@ export class RegexMatcher implements TextMatcher {
     if (joinSafe(pattern)) {
       this.joinedRe = new RE2(pattern, `${base.replace('m', '')}gmu`);
       this.candidatesIn = (joined) => this.leavesTouched(joined);
+    }
+    // Inside a JSON text a leaf sits between quotes, not at a line edge: only patterns that
+    // cannot tell the two apart (no anchors, no \B) match a text wherever they match a leaf.
+    if (joinSafe(pattern) && jsonSafe(pattern)) {
+      const jsonRe = new RE2(pattern, `${base}u`);
+      const ignoreCase = base.includes('i');
+      const literals = requiredLiterals(pattern).map((l) => (ignoreCase ? l.toLowerCase() : l));
+      // Most texts lack a literal every match needs: an `includes`, not an engine call.
+      this.mayMatchInJson = (json) => {
+        const text = ignoreCase ? json.lower : json.text;
+        if (text !== undefined && literals.some((literal) => !text.includes(literal))) {
+          return false;
+        }
+        return jsonRe.test(json.text);
+      };
     }
   }
 
@@ -100,6 +118,28 @@ function nextCharStart(bytes: Buffer, at: number): number {
   let next = at + 1;
   while (next < bytes.length && (bytes[next] & 0xc0) === 0x80) next++;
   return next;
+}
+
+/** False for patterns with `^`, `$` or `\B` outside a character class. */
+function jsonSafe(pattern: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      if (!inClass && pattern[i + 1] === 'B') return false;
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      // A `]` right after `[` or `[^` is a member, not the end.
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+    } else if (c === '^' || c === '$') {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** False for patterns using `\A`, `\z` or inline flag groups (which could turn `m` off). */

@@ -1,5 +1,6 @@
 import type { JsonValue } from '@app/placeos-client';
 import { CompiledRule, DROP, LeafScratch } from './compiled-rule';
+import { JsonTextView } from './json-text-view';
 import { jsonEqual } from './json-walk';
 import type { AppliedRule, FilterResult, FilterTarget, PrivacyRule } from './privacy-rule';
 
@@ -61,6 +62,21 @@ export class RuleSet {
    */
   apply(canonicalTopic: string, value: JsonValue, target: FilterTarget): FilterResult {
     return this.runChain(this.rulesFor(canonicalTopic, target.id), value, target);
+  }
+
+  /**
+   * Whether some rule may change or drop the value whose compact JSON text is `json` at this
+   * topic for this broker. False is certain, and spares parsing the text at all: no rule selects
+   * the topic, or none finds in the text what it needs (a key path's names, a detector's
+   * characters, a match of its pattern).
+   */
+  mayChange(canonicalTopic: string, brokerId: string, json: string): boolean {
+    const rules = this.rulesFor(canonicalTopic, brokerId);
+    if (rules.length === 0) return false;
+    // With escapes, a leaf's characters are not in the text as they are: no conclusion.
+    if (json.includes('\\')) return true;
+    const view = new JsonTextView(json);
+    return rules.some((rule) => rule.mayApplyToJson(view));
   }
 
   /**

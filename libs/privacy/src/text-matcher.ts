@@ -1,4 +1,5 @@
 import RE2 from 're2';
+import type { JsonTextView } from './json-text-view';
 
 /** Finds the spans a rule acts on inside one string leaf. */
 export interface TextMatcher {
@@ -17,6 +18,12 @@ export interface TextMatcher {
    * `\n`-joined text containing such a leaf: false lets a rule skip the whole value unwalked.
    */
   readonly mayMatchIn?: (text: string) => boolean;
+  /**
+   * Optional necessary condition over a whole value's compact JSON text, when that text has no
+   * escapes (so every string leaf appears in it as it is): false means no leaf can match, and
+   * the value need not even be parsed.
+   */
+  readonly mayMatchInJson?: (json: JsonTextView) => boolean;
 }
 
 /**
