@@ -21,10 +21,8 @@ RUN npx nest build bridge \
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production
-# Heap cap sized for ~100,000 bound keys (live heap ~80 MB there; bench:bridge peak RSS 233–242 MB).
-# Without a cap V8 lets the heap grow to several times the live set. The live heap grows about in
-# proportion to the bound keys; give V8 about twice it (e.g. 384 for 200,000 keys).
-ENV NODE_OPTIONS=--max-old-space-size=192
+# No V8 flags: memory is designed, not capped. Node sizes V8's heap limit from the container's
+# memory limit (cgroup), and the bridge logs both at start-up; size the limit from the README.
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/apps/bridge ./dist/apps/bridge

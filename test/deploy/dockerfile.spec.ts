@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,8 +11,10 @@ import {
   productionDependenciesOnly,
   removedSources,
   runsAsNode,
+  setsNoV8Flags,
   shipsNoDemo,
   startsNodeDirectly,
+  v8FlagsIn,
 } from './image-rules';
 
 /**
@@ -31,6 +34,7 @@ const RULES: Record<string, ImageRule> = {
   'ships neither the demo entry nor the simulator, and main.ts loads neither': shipsNoDemo,
   'runs as the non-root node user': runsAsNode,
   'CMD runs node directly in exec form on the bridge entry': startsNodeDirectly,
+  'sets no V8 flags (no NODE_OPTIONS, no heap cap)': setsNoV8Flags,
 };
 
 describe('Dockerfile', () => {
@@ -47,6 +51,23 @@ describe('Dockerfile', () => {
       'libs/placeos-sim',
       'libs/testing',
     ]);
+  });
+
+  it('`npm start` runs the bridge without V8 flags, and no source sets any at run time', () => {
+    const scripts = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(v8FlagsIn(scripts.start)).toEqual([]);
+    expect(v8FlagsIn('NODE_OPTIONS=--max-old-space-size=192 node main.js')).not.toEqual([]);
+    // grep exits 1 when nothing matches.
+    const search = spawnSync('grep', ['-rl', 'setFlagsFromString', 'apps', 'libs'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(search.stdout).toBe('');
+    expect(search.status).toBe(1);
   });
 
   it('keeps local state and secrets out of the build context (.dockerignore)', () => {
@@ -96,6 +117,12 @@ describe('the image checks catch broken Dockerfiles', () => {
       /main\.ts loads libs\/config\//,
     ],
     ['root', runsAsNode, (t) => t.replace('USER node', 'USER root'), /runs as root/],
+    [
+      'a heap cap',
+      setsNoV8Flags,
+      (t) => t.replace('USER node', 'ENV NODE_OPTIONS=--max-old-space-size=192\nUSER node'),
+      /sets NODE_OPTIONS/,
+    ],
     [
       'npm start',
       startsNodeDirectly,

@@ -129,3 +129,28 @@ export const startsNodeDirectly: ImageRule = (dockerfile) => {
   const main = BRIDGE_OUTPUT + BRIDGE_ENTRY.replace(/\.ts$/, '.js');
   return command.at(-1) === main ? [] : [`CMD runs ${command.at(-1)}, not ${main}`];
 };
+
+/** V8 heap or GC flags anywhere they would reach the bridge: memory is designed, not capped. */
+const V8_FLAG =
+  /--(max-old-space-size|max-semi-space-size|no-allocation-site-pretenuring|expose-gc)\b/;
+
+export const setsNoV8Flags: ImageRule = (dockerfile) => {
+  const final = stages(dockerfile).final.instructions;
+  const problems: string[] = [];
+  for (const instruction of final) {
+    if (instruction.keyword === 'ENV' && /\bNODE_OPTIONS\b/.test(instruction.args)) {
+      problems.push(`sets NODE_OPTIONS (${instruction.args}): the image sets no V8 flags`);
+    }
+    if (instruction.keyword === 'CMD' && V8_FLAG.test(instruction.args)) {
+      problems.push(`CMD passes V8 flags (${instruction.args})`);
+    }
+  }
+  return problems;
+};
+
+/** The same for a command line (the `start` script of package.json). */
+export function v8FlagsIn(command: string): string[] {
+  return V8_FLAG.test(command) || /\bNODE_OPTIONS=/.test(command)
+    ? [`${command} sets V8 flags: the bridge runs without them`]
+    : [];
+}

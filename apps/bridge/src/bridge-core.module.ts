@@ -1,7 +1,7 @@
 import { BRIDGE_VIEW, type BridgeView, RULES_STORE } from '@app/admin-api';
 import { type BridgeConfig } from '@app/config';
 import { READINESS_PROBES, type ReadinessProbe } from '@app/health';
-import { BrokerConnection } from '@app/mqtt-publisher';
+import { BacklogPacer, BrokerConnection } from '@app/mqtt-publisher';
 import { BridgeMetrics } from '@app/observability';
 import { PlaceOsClient, shardOf } from '@app/placeos-client';
 import {
@@ -52,11 +52,14 @@ export class BridgeCoreModule {
         },
         {
           provide: PLACEOS_CLIENT,
-          useFactory: () =>
+          inject: [BROKER_CONNECTIONS],
+          useFactory: (connections: Connections) =>
             new PlaceOsClient({
               ...config.placeos,
               shard: config.shard,
               logger: logger.child({ component: 'placeos' }),
+              // The first sync asks PlaceOS for values as fast as the brokers take them.
+              pacer: new BacklogPacer([...connections.values()]),
             }),
         },
         {

@@ -1,4 +1,3 @@
-import './gc-tuning';
 import 'reflect-metadata';
 import { runDemo } from './demo-runner';
 

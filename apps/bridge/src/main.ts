@@ -1,4 +1,3 @@
-import './gc-tuning';
 import 'reflect-metadata';
 import { ConfigError, loadBridgeConfig } from '@app/config';
 import { createLogger } from '@app/observability';

@@ -1,3 +1,4 @@
+import { urlWithoutCredentials } from '@app/redaction';
 import { Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminApiController } from './admin-api-controller.decorator';
@@ -24,7 +25,7 @@ export class BrokersController {
 export function publicStatus(status: BrokerStatus): BrokerStatus {
   const copy: BrokerStatus = {
     id: status.id,
-    url: withoutCredentials(status.url),
+    url: urlWithoutCredentials(status.url),
     connected: status.connected,
     queued: status.queued,
     inFlight: status.inFlight,
@@ -48,16 +49,4 @@ export function publicStatus(status: BrokerStatus): BrokerStatus {
     }));
   }
   return copy;
-}
-
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.username && !parsed.password) return url;
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, '//');
-  }
 }

@@ -1,24 +1,5 @@
+import { urlWithoutCredentials as redactUrl } from '@app/redaction';
 import type { BridgeConfig } from './bridge-config';
-
-/** Query parameters that carry secrets in the URLs we take (libpq, Redis Sentinel, tokens). */
-const SECRET_PARAMETER = /pass|secret|token|key|auth/i;
-
-/** The URL without user info and with every secret-looking query value replaced by `***`. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username || parsed.password) {
-      parsed.username = '';
-      parsed.password = '';
-    }
-    for (const name of [...parsed.searchParams.keys()]) {
-      if (SECRET_PARAMETER.test(name)) parsed.searchParams.set(name, '***');
-    }
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return '[unparseable URL]';
-  }
-}
 
 /** A summary of the configuration that is safe to log: no secret, no credential in a URL. */
 export function describeConfig(config: BridgeConfig): Record<string, unknown> {

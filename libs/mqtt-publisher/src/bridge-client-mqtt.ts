@@ -60,7 +60,7 @@ export class BridgeClientMqtt extends ClientMqtt {
    * merge, several microseconds a message on a path that carries every state change).
    * Resolves on PUBACK (QoS 1/2) or on the socket write (QoS 0).
    */
-  publishRecord(topic: string, record: MqttRecord<Buffer>): Promise<void> {
+  publishRecord(topic: string, record: MqttRecord<string | Buffer>): Promise<void> {
     return this.dispatchEvent({ pattern: topic, data: record });
   }
 }

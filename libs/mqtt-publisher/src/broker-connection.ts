@@ -1,7 +1,8 @@
 import type { BrokerConfig } from '@app/config';
 import type { Logger } from 'pino';
 import type { BrokerStatus } from './broker-status';
-import { urlWithoutCredentials } from './error-summary';
+import { secretsOfUrl, urlWithoutCredentials } from '@app/redaction';
+import { payloadBytes } from './latest-value-outbox';
 import { MessageProperties } from './message-properties';
 import { refusalOf } from './message-limits';
 import { MqttSession } from './mqtt-session';
@@ -49,15 +50,6 @@ const DEFAULT_OUTBOX_MAX_TOPICS = 250_000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 const EMPTY = Buffer.alloc(0);
 
-function urlPassword(url: string): string[] {
-  try {
-    const password = new URL(url).password;
-    return password ? [password, decodeURIComponent(password)] : [];
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Everything the bridge sends to one broker, over `connections` client connections (default
  * one; ids `<clientId>-<n>` when more). Each topic always travels on the same connection, so
@@ -87,6 +79,8 @@ export class BrokerConnection {
   private started = false;
   private closing = false;
   private lastError?: string;
+  /** One-shot listeners for the backlog falling to a threshold (see whenBacklogAtMost). */
+  private backlogListeners: Array<{ threshold: number; listener: () => void }> = [];
 
   constructor(
     private readonly config: BrokerConfig,
@@ -107,7 +101,9 @@ export class BrokerConnection {
       throw new Error(`broker "${config.id}": ${count} connections need options.shardOf`);
     }
     this.shardOf = options.shardOf ?? (() => 0);
-    const secrets = [config.password ?? '', ...urlPassword(config.url)].filter((s) => s.length > 0);
+    const secrets = [config.password ?? '', ...secretsOfUrl(config.url)].filter(
+      (s) => s.length > 0,
+    );
     const maxTopics = Math.ceil((config.outboxMaxTopics ?? DEFAULT_OUTBOX_MAX_TOPICS) / count);
     this.members = Array.from({ length: count }, (_, index) => {
       const limiter = new SlidingWindowLimiter({
@@ -153,6 +149,7 @@ export class BrokerConnection {
         properties: this.properties,
         limiter,
         refusals: this.refusals,
+        onDelivered: () => this.checkBacklogListeners(),
       });
       return { session, pump };
     });
@@ -206,8 +203,35 @@ export class BrokerConnection {
 
   /** Why this broker would refuse the message (the admin preview), or undefined. */
   refusalFor(topic: string, payload: string | Buffer): string | undefined {
-    const bytes = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
-    return this.refusalOf(topic, bytes, this.memberOf(topic).session)?.detail;
+    return this.refusalOf(topic, payloadBytes(payload), this.memberOf(topic).session)?.detail;
+  }
+
+  /** Messages queued on all of this broker's connections, not yet sent. */
+  get backlog(): number {
+    let queued = 0;
+    for (const member of this.members) queued += member.pump.queued;
+    return queued;
+  }
+
+  /** Whether every client connection of this broker is up. */
+  get online(): boolean {
+    return this.allOnline();
+  }
+
+  /**
+   * Calls `listener` once, as soon as the backlog is at most `threshold` (at once if it is);
+   * returns a function that forgets it. How a busy first sync waits for the broker to catch up.
+   */
+  whenBacklogAtMost(threshold: number, listener: () => void): () => void {
+    if (this.backlog <= threshold) {
+      listener();
+      return () => undefined;
+    }
+    const entry = { threshold, listener };
+    this.backlogListeners.push(entry);
+    return () => {
+      this.backlogListeners = this.backlogListeners.filter((e) => e !== entry);
+    };
   }
 
   /** Resolves true when nothing is queued or in flight on any connection, false after `timeoutMs`. */
@@ -274,11 +298,11 @@ export class BrokerConnection {
 
   private enqueue(topic: string, payload: string | Buffer, resync: boolean): PublishOutcome {
     if (this.closing) return this.refusals.refuse({ reason: 'closed', detail: 'closed' });
-    const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+    // Text stays text until the socket: a queued string costs a fraction of a Buffer.
     const member = this.memberOf(topic);
-    const refusal = this.refusalOf(topic, bytes.length, member.session);
+    const refusal = this.refusalOf(topic, payloadBytes(payload), member.session);
     if (refusal) return this.refusals.refuse(refusal);
-    if (!member.pump.put(topic, bytes, resync)) {
+    if (!member.pump.put(topic, payload, resync)) {
       return this.refusals.refuse({
         reason: 'outbox_full',
         detail: 'outbox full: new topics are refused until the broker catches up',
@@ -309,6 +333,15 @@ export class BrokerConnection {
     return this.members.length === 1
       ? this.members[0]
       : this.members[this.shardOf(topic, this.members.length)];
+  }
+
+  private checkBacklogListeners(): void {
+    if (this.backlogListeners.length === 0) return;
+    const backlog = this.backlog;
+    const due = this.backlogListeners.filter((e) => backlog <= e.threshold);
+    if (due.length === 0) return;
+    this.backlogListeners = this.backlogListeners.filter((e) => backlog > e.threshold);
+    for (const { listener } of due) listener();
   }
 
   private allOnline(): boolean {

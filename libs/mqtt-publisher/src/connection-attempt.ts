@@ -4,6 +4,7 @@ import type { IConnackPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { BridgeClientMqtt } from './bridge-client-mqtt';
 import { type AttemptSettings, clientMqttOptions } from './client-options';
+import type { MessagePayload } from './latest-value-outbox';
 import type { PublishProperties } from './message-properties';
 import type { TopicAliases } from './topic-aliases';
 
@@ -77,14 +78,14 @@ export class ConnectionAttempt {
   /** Publishes through ClientMqtt; resolves on PUBACK (QoS 1/2) or socket write (QoS 0). */
   emit(
     topic: string,
-    payload: Buffer,
+    payload: MessagePayload,
     qos: 0 | 1 | 2,
     retain: boolean,
     properties?: PublishProperties,
   ): Promise<unknown> {
     // The payload travels inside an MqttRecord: per-message QoS/retain/properties, and
     // ClientMqtt's `delete data.options` touches only the record, never the payload.
-    const record = new MqttRecord<Buffer>(
+    const record = new MqttRecord<MessagePayload>(
       payload,
       properties ? { qos, retain, properties } : { qos, retain },
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeError, urlWithoutCredentials } from './error-summary';
+import { summarizeError } from './error-summary';
 
 describe('error summaries', () => {
   it('keeps the code and message but masks secrets and URL credentials', () => {
@@ -34,15 +34,5 @@ describe('error summaries', () => {
       },
     );
     expect(summarizeError(wrongHost)).toMatch(/^TLS: the server certificate is not for this host/);
-  });
-
-  it('removes credentials from URLs', () => {
-    expect(urlWithoutCredentials('mqtts://user:pw@broker.example:8883')).toBe(
-      'mqtts://broker.example:8883',
-    );
-    expect(urlWithoutCredentials('wss://user:pw@broker.example/mqtt')).toBe(
-      'wss://broker.example/mqtt',
-    );
-    expect(urlWithoutCredentials('ws://broker.example:8080')).toBe('ws://broker.example:8080');
   });
 });

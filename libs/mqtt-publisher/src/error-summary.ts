@@ -1,3 +1,5 @@
+import { scrubSecrets } from '@app/redaction';
+
 const MAX_LENGTH = 300;
 
 const UNTRUSTED = 'TLS: the server certificate is not trusted';
@@ -14,8 +16,6 @@ const TLS_EXPLANATIONS: Record<string, string> = {
   ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED:
     'TLS: the broker requires a client certificate; set certFile and keyFile',
 };
-// User info in a URL (`//user:pass@`); the class excludes `/` and `@`, so matching is linear.
-const URL_USERINFO = /\/\/[^/@\s]*@/g;
 
 /**
  * A short, single-line description of an error for `lastError` and logs. Known secrets and
@@ -32,22 +32,6 @@ export function summarizeError(error: unknown, secrets: readonly string[] = []):
   } else {
     text = typeof error === 'string' ? error : 'unknown error';
   }
-  for (const secret of secrets) {
-    if (secret.length > 0) text = text.split(secret).join('***');
-  }
-  text = text.replace(URL_USERINFO, '//***@').replace(/\s+/g, ' ').trim();
+  text = scrubSecrets(text, secrets).replace(/\s+/g, ' ').trim();
   return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH - 1)}…` : text;
-}
-
-/** The URL without user info, for status and logs. */
-export function urlWithoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    const text = parsed.toString();
-    return text.endsWith('/') && !url.endsWith('/') ? text.slice(0, -1) : text;
-  } catch {
-    return url.replace(URL_USERINFO, '//');
-  }
 }

@@ -6,3 +6,5 @@ export { PROFILE_LIMITS, PROFILE_TOPIC_TEMPLATES, effectiveLimits } from './prof
 export type { EffectiveLimits } from './profile-limits';
 export { RawPayloadSerializer } from './raw-payload-serializer';
 export type { RefusalReason } from './refusals';
+export { BacklogPacer } from './backlog-pacer';
+export type { BacklogPacerOptions, PacedConnection } from './backlog-pacer';

@@ -1,6 +1,14 @@
+/** A payload as text (UTF-8 on the wire) or bytes. */
+export type MessagePayload = string | Buffer;
+
+/** The payload's size on the wire. */
+export function payloadBytes(payload: MessagePayload): number {
+  return typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
+}
+
 interface OutboxEntry {
   topic: string;
-  payload: Buffer;
+  payload: MessagePayload;
   prev?: OutboxEntry;
   next?: OutboxEntry;
 }
@@ -30,7 +38,7 @@ export class LatestValueOutbox {
   }
 
   /** Stores the latest payload for `topic`; a new topic beyond the bound is refused. */
-  put(topic: string, payload: Buffer, allowBeyondBound = false): OutboxPutResult {
+  put(topic: string, payload: MessagePayload, allowBeyondBound = false): OutboxPutResult {
     const existing = this.entries.get(topic);
     if (existing) {
       existing.payload = payload;
@@ -49,7 +57,7 @@ export class LatestValueOutbox {
    * Puts a message that failed delivery back at the front, unless a newer value for its topic
    * is already waiting. It may exceed the bound: it was counted when it was first accepted.
    */
-  putBack(topic: string, payload: Buffer): boolean {
+  putBack(topic: string, payload: MessagePayload): boolean {
     if (this.entries.has(topic)) return false;
     const entry: OutboxEntry = { topic, payload, next: this.head };
     if (this.head) this.head.prev = entry;
@@ -60,7 +68,7 @@ export class LatestValueOutbox {
   }
 
   /** The oldest waiting message, left in place. */
-  peek(): { topic: string; payload: Buffer } | undefined {
+  peek(): { topic: string; payload: MessagePayload } | undefined {
     return this.head && { topic: this.head.topic, payload: this.head.payload };
   }
 
@@ -77,7 +85,7 @@ export class LatestValueOutbox {
   }
 
   /** Removes and returns the oldest waiting message. */
-  shift(): { topic: string; payload: Buffer } | undefined {
+  shift(): { topic: string; payload: MessagePayload } | undefined {
     const entry = this.head;
     if (!entry) return undefined;
     this.head = entry.next;

@@ -14,10 +14,11 @@ const CONTENT_TYPE_BYTES = 1 + 2 + Buffer.byteLength(JSON_CONTENT_TYPE);
 const EXPIRY_BYTES = 1 + 4;
 const TOPIC_ALIAS_BYTES = 1 + 2;
 
-function looksLikeJson(payload: Buffer): boolean {
+function looksLikeJson(payload: string | Buffer): boolean {
   if (payload.length < 2) return false;
-  const first = payload[0];
-  const last = payload[payload.length - 1];
+  const text = typeof payload === 'string';
+  const first = text ? payload.charCodeAt(0) : payload[0];
+  const last = text ? payload.charCodeAt(payload.length - 1) : payload[payload.length - 1];
   return (first === 0x7b && last === 0x7d) || (first === 0x5b && last === 0x5d);
 }
 
@@ -77,7 +78,7 @@ export class MessageProperties {
    * Properties of a state or metadata message (content type, expiry, user properties). Shared
    * by every message of the kind: never change the object returned.
    */
-  forMessage(payload: Buffer): PublishProperties | undefined {
+  forMessage(payload: string | Buffer): PublishProperties | undefined {
     return looksLikeJson(payload) ? this.jsonProperties : this.otherProperties;
   }
 

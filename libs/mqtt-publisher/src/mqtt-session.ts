@@ -1,6 +1,7 @@
 import type { BrokerConfig } from '@app/config';
 import type { Logger } from 'pino';
 import type { LastWill } from './client-options';
+import type { MessagePayload } from './latest-value-outbox';
 import { ConnectionAttempt } from './connection-attempt';
 import { summarizeError } from './error-summary';
 import type { MessageProperties, PublishProperties } from './message-properties';
@@ -111,7 +112,7 @@ export class MqttSession {
    */
   send(
     topic: string,
-    payload: Buffer,
+    payload: MessagePayload,
     qos: 0 | 1 | 2,
     retain: boolean,
   ): { generation: number; done: Promise<unknown> } | undefined {

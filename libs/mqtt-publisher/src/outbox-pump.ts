@@ -1,4 +1,4 @@
-import { LatestValueOutbox } from './latest-value-outbox';
+import { LatestValueOutbox, type MessagePayload, payloadBytes } from './latest-value-outbox';
 import type { MessageProperties } from './message-properties';
 import { packetRefusal } from './message-limits';
 import type { MqttSession } from './mqtt-session';
@@ -16,11 +16,13 @@ export interface PumpOptions {
   properties: MessageProperties;
   limiter: SlidingWindowLimiter;
   refusals: Refusals;
+  /** After each delivery the broker acknowledged (the connection watches its backlog). */
+  onDelivered?: () => void;
 }
 
 interface InFlight {
   readonly topic: string;
-  readonly payload: Buffer;
+  readonly payload: MessagePayload;
   readonly generation: number;
   readonly resync: boolean;
 }
@@ -74,7 +76,7 @@ export class OutboxPump {
   }
 
   /** Queues the latest payload of `topic`; false when the outboxes are full (a new topic). */
-  put(topic: string, payload: Buffer, resync: boolean): boolean {
+  put(topic: string, payload: MessagePayload, resync: boolean): boolean {
     if (resync) {
       // A live value waiting for this topic is at least as new as the state being re-sent.
       if (this.live.has(topic)) return true;
@@ -131,7 +133,7 @@ export class OutboxPump {
       const topicBytes = Buffer.byteLength(next.topic, 'utf8');
       const packetBytes = this.options.properties.packetBytes(
         topicBytes,
-        next.payload.length,
+        payloadBytes(next.payload),
         this.options.qos,
         this.session.mqtt5,
       );
@@ -179,7 +181,7 @@ export class OutboxPump {
     );
   }
 
-  private send(topic: string, payload: Buffer, resync: boolean): void {
+  private send(topic: string, payload: MessagePayload, resync: boolean): void {
     const sent = this.session.send(topic, payload, this.options.qos, this.options.retain);
     if (!sent) {
       this.putBack({ topic, payload, generation: 0, resync });
@@ -194,6 +196,7 @@ export class OutboxPump {
         this.published++;
         if (resync) this.resyncSent++;
         if (this.finish(sequence, entry)) this.pump();
+        this.options.onDelivered?.();
       },
       (error: unknown) => this.onSendFailed(sequence, entry, error),
     );

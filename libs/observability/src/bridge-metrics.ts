@@ -132,7 +132,7 @@ export class BridgeMetrics {
 
   readonly heapLimit = new Gauge({
     name: 'placeos_bridge_heap_limit_bytes',
-    help: 'V8 heap cap (--max-old-space-size); compare with placeos_bridge_nodejs_heap_size_used_bytes',
+    help: 'V8 heap limit (Node sizes it from the memory available); compare with placeos_bridge_nodejs_heap_size_used_bytes',
     registers: [this.registry],
   });
 

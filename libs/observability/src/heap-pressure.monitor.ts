@@ -10,7 +10,10 @@ import { BridgeMetrics } from './bridge-metrics';
 import { HeapPressure } from './heap-pressure';
 import { ROOT_LOGGER } from './observability.tokens';
 
-/** Samples the heap every 15 s: a gauge of the cap for dashboards, a warning near it. */
+/**
+ * Says at start-up what V8's heap limit is and the container memory limit Node derived it from,
+ * then samples the heap every 15 s: a gauge of the limit for dashboards, a warning near it.
+ */
 @Injectable()
 export class HeapPressureMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -22,7 +25,18 @@ export class HeapPressureMonitor implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    this.metrics.heapLimit.set(getHeapStatistics().heap_size_limit);
+    const limit = getHeapStatistics().heap_size_limit;
+    this.metrics.heapLimit.set(limit);
+    // Node sizes the heap limit from the memory it may use (the cgroup limit in a container).
+    const constrained = process.constrainedMemory?.() ?? 0;
+    this.logger.info(
+      {
+        heapLimitMb: Math.round(limit / 1048576),
+        containerLimitMb:
+          constrained > 0 && constrained < 2 ** 52 ? Math.round(constrained / 1048576) : null,
+      },
+      'memory: V8 heap limit (sized by Node from the memory available; no V8 flags are set)',
+    );
     this.timer = setInterval(() => this.sample(), 15_000);
     this.timer.unref();
   }
@@ -36,7 +50,7 @@ export class HeapPressureMonitor implements OnApplicationBootstrap, OnApplicatio
     if (warning) {
       this.logger.warn(
         warning,
-        'heap close to its cap: raise --max-old-space-size in NODE_OPTIONS (about twice the live heap) before V8 runs out of memory',
+        'heap close to its limit: give the bridge more memory (the container memory limit, from which Node sizes the heap) before V8 runs out of it',
       );
     }
   }

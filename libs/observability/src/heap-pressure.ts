@@ -11,10 +11,10 @@ export interface HeapPressureWarning {
 }
 
 /**
- * Decides when the heap is close to its cap (`--max-old-space-size`, 192 MB in the shipped
- * configuration): a portfolio larger than the cap was sized for ends in a V8 out-of-memory
- * crash, so the operator is warned while there is still time to raise it. Warns at most once
- * per `repeatMs` while the pressure lasts.
+ * Decides when the heap is close to V8's limit (which Node sizes from the memory the process
+ * may use, e.g. the container's limit): a portfolio larger than the memory given would end in a
+ * V8 out-of-memory crash, so the operator is warned while there is still time to give more.
+ * Warns at most once per `repeatMs` while the pressure lasts.
  */
 export class HeapPressure {
   private lastWarnedAt = Number.NEGATIVE_INFINITY;

@@ -24,12 +24,16 @@ describe('createLogger', () => {
         password: 'p1',
         broker: { id: 'aws', password: 'p2', secret: 's1' },
         request: { headers: { authorization: 'Bearer t' } },
+        config: { brokers: { aws: { password: 'p3', tls: { token: 't3' } } } },
+        error: { options: { redis: { sentinelPassword: 'p4' } } },
       },
       'connecting',
     );
     const text = JSON.stringify(lines);
     expect(lines[0]).toMatchObject({ level: 'info', msg: 'connecting', broker: { id: 'aws' } });
-    for (const secret of ['p1', 'p2', 's1', 'Bearer t']) expect(text).not.toContain(secret);
+    for (const secret of ['p1', 'p2', 's1', 'Bearer t', 'p3', 't3', 'p4']) {
+      expect(text).not.toContain(secret);
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
  * privacy rules protect never reach the logger above debug, but credentials could ride along
  * in an options object or an error's request config; redaction is the last line of defence.
  */
-export const REDACTED_PATHS = [
+const SECRET_FIELDS = [
   'password',
   'secret',
   'apiKey',
@@ -13,18 +13,16 @@ export const REDACTED_PATHS = [
   'accessToken',
   'refreshToken',
   'authorization',
+  'sentinelPassword',
   'headers.authorization',
   'headers["x-api-key"]',
-  '*.password',
-  '*.secret',
-  '*.apiKey',
-  '*.token',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.authorization',
-  '*.headers.authorization',
-  '*.headers["x-api-key"]',
 ];
+/** How deep under the logged object a secret field is still caught (`a.b.c.d.password`). */
+const REDACTED_DEPTH = 4;
+
+export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) =>
+  Array.from({ length: REDACTED_DEPTH + 1 }, (_, depth) => `${'*.'.repeat(depth)}${field}`),
+);
 
 export function createLogger(
   options: { level?: string; name?: string } = {},

@@ -290,7 +290,7 @@ export class BridgePipeline {
       return {
         broker: target.id,
         topic: delivery.topic,
-        payload: delivery.payload === null ? null : delivery.payload.text,
+        payload: delivery.payload,
         dropped: delivery.dropped,
         applied: delivery.applied,
       };

@@ -12,7 +12,7 @@ import { destinationTopic, encodePayload } from '@app/topics';
 import type { BrokerTarget } from './broker-target';
 import { DeliveryLedger } from './delivery-ledger';
 import type { LeakFindings } from './leak-findings';
-import { type Delivery, type OutgoingMessage, Payload } from './outgoing-message';
+import type { Delivery, OutgoingMessage } from './outgoing-message';
 
 /**
  * How registered data subjects show in a delivery's `applied` (and so in the rule-hit metric):
@@ -44,7 +44,7 @@ export interface DeliveryPlannerOptions {
 class ValueUnderPlan {
   private parsedValue?: JsonValue;
   private parsed = false;
-  private sharedPayload?: Payload;
+  private sharedPayload?: string;
   private sharedDigest = 0;
   /** Only string leaves can hold what subjects and detectors look for. */
   readonly hasStrings: boolean;
@@ -65,15 +65,15 @@ class ValueUnderPlan {
     return this.parsedValue as JsonValue;
   }
 
-  payloadOf(json: string): { payload: Payload; digest: number } {
+  payloadOf(json: string): { payload: string; digest: number } {
     if (json !== this.json) {
       return {
-        payload: new Payload(encodePayload(json, this.time, this.unit)),
+        payload: encodePayload(json, this.time, this.unit),
         digest: DeliveryLedger.digest(json),
       };
     }
-    if (!this.sharedPayload) {
-      this.sharedPayload = new Payload(encodePayload(json, this.time, this.unit));
+    if (this.sharedPayload === undefined) {
+      this.sharedPayload = encodePayload(json, this.time, this.unit);
       this.sharedDigest = DeliveryLedger.digest(json);
     }
     return { payload: this.sharedPayload, digest: this.sharedDigest };

@@ -84,7 +84,7 @@ export class DeliverySink {
       return;
     }
     if (delivery.applied.length > 0) tally.add('filtered', brokerId);
-    if (this.send(connection, delivery, delivery.payload.bytes, delivery.kind, resync, tally)) {
+    if (this.send(connection, delivery, delivery.payload, delivery.kind, resync, tally)) {
       this.ledger.recordPublished(brokerId, topicKey, delivery.digest);
     }
   }
@@ -92,7 +92,7 @@ export class DeliverySink {
   private send(
     connection: DeliveryConnection,
     delivery: Delivery,
-    payload: Buffer | null,
+    payload: string | null,
     kind: string,
     resync: boolean,
     tally: Tally,

@@ -127,8 +127,8 @@ function compare(
     outcome,
     sample: {
       topic: was.topic,
-      before: was.payload === null ? null : was.payload.text,
-      after: will.payload === null ? null : will.payload.text,
+      before: was.payload,
+      after: will.payload,
     },
   };
 }

@@ -16,17 +16,6 @@ export type OutgoingMessage =
     }
   | { kind: 'clear'; topic: string };
 
-/** A payload's text, encoded to bytes once however many brokers are sent it. */
-export class Payload {
-  private encoded?: Buffer;
-
-  constructor(readonly text: string) {}
-
-  get bytes(): Buffer {
-    return (this.encoded ??= Buffer.from(this.text, 'utf8'));
-  }
-}
-
 /** What one broker receives for one OutgoingMessage, after its privacy rules. */
 export interface Delivery {
   brokerId: string;
@@ -37,8 +26,11 @@ export interface Delivery {
   topicKey: number;
   /** The topic on this broker (prefix or template applied). */
   topic: string;
-  /** The exact bytes to publish; `null` = a zero-length retained payload (clear). */
-  payload: Payload | null;
+  /**
+   * The exact payload text (UTF-8 on the wire), one string shared by every broker that receives
+   * the value unchanged; `null` = a zero-length retained payload (clear).
+   */
+  payload: string | null;
   /** A drop rule kept the message from this broker (payload is then null). */
   dropped: boolean;
   applied: readonly AppliedRule[];

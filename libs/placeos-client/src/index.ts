@@ -3,6 +3,7 @@ export * from './model/place-models';
 export * from './model/topology';
 export * from './model/state-change';
 export * from './model/topology-change';
+export type { SyncPacer } from './model/sync-pacer';
 export { CoalescingQueue } from './queue/coalescing-queue';
 export type { QueueBatch } from './queue/coalescing-queue';
 export { shardOf } from './topology/shard';

@@ -1,6 +1,6 @@
 import type { PoolConfig } from 'pg';
 import { RulesStoreError } from './rules-store-errors';
-import { redactDatabaseUrl } from './redact-database-url';
+import { urlWithoutCredentials } from '@app/redaction';
 
 /** Tuning for the PostgreSQL pool; the defaults suit a bridge replica (few, short transactions). */
 export interface PostgresRulesStoreOptions {
@@ -44,7 +44,7 @@ export function postgresConnectionSettings(
   url: string,
   options: PostgresRulesStoreOptions = {},
 ): PostgresConnectionSettings {
-  const redactedUrl = redactDatabaseUrl(url);
+  const redactedUrl = urlWithoutCredentials(url);
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -15,7 +15,7 @@ import {
 import { runPostgresMigrations } from './postgres-migrations';
 import { insertSubject, readSubjects, removeSubject, storedSubjectKey } from './postgres-subjects';
 import { planRuleSetReplacement } from './rule-set-replacement';
-import { scrubSecret } from './redact-database-url';
+import { scrubSecrets } from '@app/redaction';
 import {
   contentOf,
   describeError,
@@ -102,7 +102,7 @@ export class PostgresRulesStore implements RulesStore {
     // crash the process. The pool replaces the connection, so a warning is enough.
     pool.on('error', (error) =>
       options.logger?.warn(
-        { err: scrubSecret(describeError(error), settings.password) },
+        { err: scrubSecrets(describeError(error), [settings.password]) },
         'An idle rules database connection failed',
       ),
     );
@@ -430,7 +430,7 @@ export class PostgresRulesStore implements RulesStore {
   }
 
   private scrub(text: string): string {
-    return scrubSecret(text, this.settings.password);
+    return scrubSecrets(text, [this.settings.password]);
   }
 }
 

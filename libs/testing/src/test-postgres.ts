@@ -1,16 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-
-/** The URL with its password hidden, for the skip message. */
-function redactDatabaseUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
+import { urlWithoutCredentials } from '@app/redaction';
 
 /** Where the tests look for PostgreSQL when TEST_POSTGRES_URL is not set. */
 export const DEFAULT_TEST_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -36,7 +26,7 @@ export function findTestPostgres(): Promise<TestPostgres> {
       return { available: true, url };
     } catch (error) {
       const reason =
-        `PostgreSQL tests skipped: no server at ${redactDatabaseUrl(url)} ` +
+        `PostgreSQL tests skipped: no server at ${urlWithoutCredentials(url)} ` +
         `(${error instanceof Error ? error.message || error.name : String(error)}). ` +
         'Set TEST_POSTGRES_URL to run them.';
       console.warn(reason);

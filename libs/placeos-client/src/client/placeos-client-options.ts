@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { OAuthOptions } from '../auth/credentials';
+import type { SyncPacer } from '../model/sync-pacer';
 
 /** How to reach PlaceOS, what to watch, and how hard to push. */
 export interface PlaceOsClientOptions {
@@ -38,6 +39,8 @@ export interface PlaceOsClientOptions {
   redisUrl?: string;
   /** Items per page on REST index routes (default 500). */
   pageSize?: number;
+  /** Paces initial binds and hash reads by how fast the consumer delivers (default: none). */
+  pacer?: SyncPacer;
 }
 
 /** A snapshot of the client's health, for status topics and health checks. */

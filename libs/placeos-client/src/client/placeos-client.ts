@@ -150,6 +150,7 @@ export class PlaceOsClient {
           changeKeyOf(change.systemId, change.moduleName, change.index, change.key),
           change,
         ),
+      pacer: options.pacer,
       onText: (text, socket) => this.onText(text, socket),
       onError: (error, status, detail) => this.onSocketError(error, status, detail),
       log: this.log,
@@ -165,6 +166,7 @@ export class PlaceOsClient {
             change,
           ),
         onLookupChange: () => this.refreshTopologySoon(),
+        pacer: options.pacer,
       });
     }
   }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { jsonTextOf } from '@app/json';
 import type { StateChange } from '../model/state-change';
+import type { SyncPacer } from '../model/sync-pacer';
 import type { Topology } from '../model/topology';
 import { RedisStateSource } from '../redis/redis-state-source';
 import type { RedisStateChange } from '../redis/redis-state-types';
@@ -19,6 +20,7 @@ export interface RedisSlotFeedOptions {
   emit: (change: StateChange) => void;
   /** core re-numbered a system's modules: the topology should be read again now. */
   onLookupChange: (systemId: string) => void;
+  pacer?: SyncPacer;
 }
 
 /**
@@ -44,6 +46,7 @@ export class RedisSlotFeed {
       onLookupChange: options.onLookupChange,
       // A lookup-change may have been missed while disconnected.
       onResubscribed: () => options.onLookupChange('*'),
+      pacer: options.pacer,
     });
   }
 

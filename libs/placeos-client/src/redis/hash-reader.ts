@@ -1,4 +1,5 @@
 import { type Redis, ReplyError } from 'ioredis';
+import type { SyncPacer } from '../model/sync-pacer';
 import type { RedisStateChange } from './redis-state-types';
 
 /** A pipeline of HGETALLs; `touched` holds keys that got a live value while it was outstanding. */
@@ -19,6 +20,8 @@ export interface HashReaderOptions {
   onError: (error: unknown) => void;
   /** Every queued module has been read. */
   onIdle: () => void;
+  /** Holds reads back while the consumer is behind (see SyncPacer). */
+  pacer?: SyncPacer;
 }
 
 /**
@@ -36,6 +39,7 @@ export class HashReader {
   /** Chunks outstanding of the current generation. */
   private current = 0;
   private generation = 0;
+  private waitingForPacer = false;
 
   constructor(private readonly options: HashReaderOptions) {}
 
@@ -72,8 +76,17 @@ export class HashReader {
 
   private pump(): void {
     const client = this.client;
-    if (client === undefined) return;
+    if (client === undefined || this.waitingForPacer) return;
+    const pacer = this.options.pacer;
     while (this.outstanding < this.options.chunksInFlight && this.head < this.queue.length) {
+      if (pacer && !pacer.canTakeMore()) {
+        this.waitingForPacer = true;
+        pacer.onceReady(() => {
+          this.waitingForPacer = false;
+          this.pump();
+        });
+        return;
+      }
       const ids: string[] = [];
       while (ids.length < this.options.chunkSize && this.head < this.queue.length) {
         const id = this.queue[this.head++];

@@ -4,5 +4,5 @@ export type {
   RedisStateChange,
   RedisStateSourceOptions,
 } from './redis-state-types';
-export { parseRedisUrl, scrubSecrets } from './redis-url';
+export { parseRedisUrl } from './redis-url';
 export type { RedisTarget } from './redis-url';

@@ -7,7 +7,8 @@ import type {
   RedisStateChange,
   RedisStateSourceOptions,
 } from './redis-state-types';
-import { type RedisTarget, parseRedisUrl, scrubSecrets } from './redis-url';
+import { scrubSecrets } from '@app/redaction';
+import { type RedisTarget, parseRedisUrl } from './redis-url';
 
 export type { RedisSourceStatus, RedisStateChange, RedisStateSourceOptions };
 
@@ -51,6 +52,7 @@ export class RedisStateSource {
       emit: (change) => this.emitSafely(change),
       onError: (error) => this.onError('command', error),
       onIdle: () => this.markSynced(),
+      pacer: options.pacer,
     });
   }
 

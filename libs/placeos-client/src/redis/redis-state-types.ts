@@ -1,5 +1,6 @@
 import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import type { SyncPacer } from '../model/sync-pacer';
 import type { BackoffOptions } from '../util/backoff';
 
 /** One status value as PlaceOS stored or published it. */
@@ -33,6 +34,8 @@ export interface RedisStateSourceOptions {
   reconnect?: BackoffOptions;
   /** Extra ioredis options, e.g. `tls: { ca }` (the URL wins where both set something). */
   redisOptions?: RedisOptions;
+  /** Holds hash reads back while the consumer is behind (see SyncPacer). */
+  pacer?: SyncPacer;
 }
 
 export interface RedisSourceStatus {

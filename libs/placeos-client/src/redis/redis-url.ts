@@ -101,10 +101,3 @@ export function parseRedisUrl(url: string): RedisTarget {
   }
   throw new Error('the Redis URL must start with redis://, rediss:// or redis-sentinel://');
 }
-
-/** Replaces every secret in `text` (e.g. an error message) with `***`. */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
-  return out;
-}

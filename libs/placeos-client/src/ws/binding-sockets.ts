@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { StateChange } from '../model/state-change';
+import type { SyncPacer } from '../model/sync-pacer';
 import type { BackoffOptions } from '../util/backoff';
 import type { RateLimitedLog } from '../util/rate-limited-log';
 import { BindingTable, slotKeyOf } from './binding-table';
@@ -20,6 +21,7 @@ export interface BindingSocketsOptions {
     'onOpen' | 'onText' | 'onClose' | 'onError'
   >;
   emit: (change: StateChange) => void;
+  pacer?: SyncPacer;
   /** A frame from PlaceOS, already routed to its socket's table by `handle`. */
   onText: (text: string, socket: BindingSocket) => void;
   onError: (error: Error, status?: number, detail?: string) => void;
@@ -159,6 +161,7 @@ export class BindingSockets {
       send: (text) => socket.connection.send(text),
       emit: options.emit,
       log: options.log,
+      pacer: options.pacer,
     });
     socket.connection = new ControlConnection({
       ...options.connection,

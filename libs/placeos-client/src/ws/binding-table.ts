@@ -1,4 +1,5 @@
 import type { StateChange } from '../model/state-change';
+import type { SyncPacer } from '../model/sync-pacer';
 import { type BackoffOptions, backoffDelay } from '../util/backoff';
 import type { RateLimitedLog } from '../util/rate-limited-log';
 import { BindingFlag, BindingSlot, BindingState } from './binding-slot';
@@ -15,6 +16,8 @@ export interface BindingTableOptions {
   send: (text: string) => boolean;
   emit: (change: StateChange) => void;
   log: RateLimitedLog;
+  /** Holds binds back while the consumer is behind (see SyncPacer). */
+  pacer?: SyncPacer;
   now?: () => number;
 }
 
@@ -72,6 +75,7 @@ export class BindingTable {
   private queueHead = 0;
   private retries: ScheduledRetry[] = [];
   private open = false;
+  private waitingForPacer = false;
   private nextId = 1;
   private bindingCount = 0;
   private boundCount = 0;
@@ -372,9 +376,18 @@ export class BindingTable {
   }
 
   private pump(): void {
-    if (!this.open) return;
+    if (!this.open || this.waitingForPacer) return;
     const window = this.options.window;
+    const pacer = this.options.pacer;
     while (this.requests.size < window && this.queueHead < this.queueSlots.length) {
+      if (pacer && !pacer.canTakeMore()) {
+        this.waitingForPacer = true;
+        pacer.onceReady(() => {
+          this.waitingForPacer = false;
+          this.pump();
+        });
+        break;
+      }
       const slot = this.queueSlots[this.queueHead];
       const position = this.queuePositions[this.queueHead++];
       if (slot.removed || slot.state(position) !== BindingState.Queued) continue;

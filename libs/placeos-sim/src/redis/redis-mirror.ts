@@ -1,3 +1,4 @@
+import { urlWithoutCredentials } from '@app/redaction';
 import { type ChainableCommander, Redis } from 'ioredis';
 import type { SimWorld } from '../world/sim-world';
 import type { WorldListener } from '../world/world-listener';
@@ -19,17 +20,6 @@ export function systemKey(systemId: string): string {
 
 /** The channel core announces lookup rewrites on (payload: the system id). */
 export const LOOKUP_CHANGE = 'lookup-change';
-
-/** The URL with its password replaced, for errors. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable Redis URL)';
-  }
-}
 
 /**
  * The simulator's Redis face: writes the world into Redis the way PlaceOS does, so a client can
@@ -76,7 +66,9 @@ export class RedisMirror implements WorldListener {
       this.redis.disconnect();
       // The socket error (e.g. ECONNREFUSED) came as an 'error' event; the rejection only says "closed".
       const reason = this.lastFailure ?? (error instanceof Error ? error.message : String(error));
-      throw new Error(`simulator Redis ${redactRedisUrl(this.url)}: ${reason}`, { cause: error });
+      throw new Error(`simulator Redis ${urlWithoutCredentials(this.url)}: ${reason}`, {
+        cause: error,
+      });
     }
     // Snapshot and listener are set up in one synchronous step, so no change can fall between
     // them; the pipelines are written in order, before any later change.

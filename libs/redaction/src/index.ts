@@ -1,0 +1,1 @@
+export { scrubSecrets, secretsOfUrl, urlWithoutCredentials } from './url-redaction';
