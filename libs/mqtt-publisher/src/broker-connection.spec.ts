@@ -175,6 +175,28 @@ describe('BrokerConnection against a real broker', () => {
     }
   });
 
+  it('reports its backlog and calls a backlog listener once it has drained that far', async () => {
+    const port = await freePort();
+    const conn = connection(`mqtt://127.0.0.1:${port}`);
+    await conn.start();
+    for (let i = 0; i < 300; i++) conn.publish(`backlog/${i}`, `{"time":0,"value":${i}}`);
+    expect(conn.backlog).toBe(300);
+    expect(conn.online).toBe(false);
+    const reached: number[] = [];
+    conn.whenBacklogAtMost(100, () => reached.push(conn.backlog));
+    const forgotten = conn.whenBacklogAtMost(100, () => reached.push(-1));
+    forgotten();
+    // Already at the mark: called at once.
+    conn.whenBacklogAtMost(300, () => reached.push(300));
+    expect(reached).toEqual([300]);
+    await broker(port);
+    expect(await conn.drain(10_000)).toBe(true);
+    expect(conn.online).toBe(true);
+    expect(reached).toHaveLength(2);
+    expect(reached[1]).toBeLessThanOrEqual(100);
+    expect(conn.backlog).toBe(0);
+  });
+
   it('ends with every topic at its latest value when the broker restarts mid-stream', async () => {
     const b = await broker();
     const conn = connection(b.url);

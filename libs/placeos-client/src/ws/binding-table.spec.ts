@@ -14,7 +14,29 @@ interface Sent {
   name: string;
 }
 
-function setup(window = 2, timeoutMs = 1000) {
+/** A pacer whose answer the test sets, resuming waiters when told to. */
+function switchablePacer(initially: boolean) {
+  let open = initially;
+  let waiting: Array<() => void> = [];
+  return {
+    pacer: {
+      canTakeMore: () => open,
+      onceReady: (resume: () => void) => void waiting.push(resume),
+    },
+    set(next: boolean) {
+      open = next;
+      if (!next) return;
+      const resumes = waiting;
+      waiting = [];
+      for (const resume of resumes) resume();
+    },
+    get waiters() {
+      return waiting.length;
+    },
+  };
+}
+
+function setup(window = 2, timeoutMs = 1000, pacer?: ReturnType<typeof switchablePacer>['pacer']) {
   let now = 1_000;
   const sent: Sent[] = [];
   const changes: StateChange[] = [];
@@ -30,6 +52,7 @@ function setup(window = 2, timeoutMs = 1000) {
     },
     emit: (change) => changes.push(change),
     log: new RateLimitedLog(pino({ level: 'silent' })),
+    pacer,
     now: () => now,
   });
   const frame = (text: string) => table.handle(parseControlFrame(text), now);
@@ -47,6 +70,27 @@ function setup(window = 2, timeoutMs = 1000) {
 }
 
 describe('BindingTable', () => {
+  it('holds binds back while its pacer says the consumer is behind, and goes on when resumed', () => {
+    const gate = switchablePacer(true);
+    const t = setup(10, 1000, gate.pacer);
+    t.table.onOpen();
+    t.table.setSlot('sys-1', 'Display', 1, 'mod-a', ['a', 'b']);
+    expect(t.sent.map((s) => s.name)).toEqual(['a', 'b']);
+    gate.set(false);
+    t.table.setSlot('sys-1', 'Display', 2, 'mod-b', ['c', 'd', 'e']);
+    // Nothing more goes out, however many replies arrive, and the table waits once.
+    for (const s of t.sent) t.frame(`{"id":${s.id},"type":"success","meta":${t.meta(s)}}`);
+    expect(t.sent).toHaveLength(2);
+    expect(gate.waiters).toBe(1);
+    gate.set(true);
+    expect(t.sent.map((s) => s.name)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    // Live notifies are never held back.
+    gate.set(false);
+    const [a] = t.sent;
+    t.frame(`{"id":${a.id},"type":"notify","value":7,"meta":${t.meta(a)}}`);
+    expect(t.changes.at(-1)).toMatchObject({ key: 'a', json: '7' });
+  });
+
   it('binds within the window with integer ids and accepts a notify before its success', () => {
     const t = setup(2);
     t.table.onOpen();
