@@ -3,7 +3,8 @@
 // mapping beyond a concatenation, no privacy, no ledger and no outbox would: every change is
 // published the moment it is taken, QoS 1, retained, with mqtt.js defaults (its queue is the
 // only buffer), at `bare/<system>/<module>/<index>/<key>`. What the bridge costs on top of ingestion and the broker is measured against it.
-// Env: PLACEOS_URL, PLACEOS_API_KEY, MQTT_URL, BARE_PROTOCOL (5 or 4, default 5).
+// Env: PLACEOS_URL, PLACEOS_API_KEY, PLACEOS_REDIS_URL (optional), MQTT_URL, BARE_PROTOCOL
+// (5 or 4, default 5).
 // Prints {"boundKeys":N} on stdout once PlaceOS' first sync is done.
 import { PlaceOsClient } from '@app/placeos-client';
 import { encodeTopicLevel } from '@app/topics';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     keyPollMs: 60_000,
     requestTimeoutMs: 10_000,
     logger: pino({ level: 'warn' }),
+    redisUrl: process.env.PLACEOS_REDIS_URL || undefined,
   });
   const options = { qos: 1, retain: true } as const;
   const pump = async (): Promise<void> => {

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, startTestBroker, type TestBroker } from '@app/testing';
 import { BrokerWatch, type Subject } from './support/broker-watch';
+import { createMemoryCgroup, type MemoryCgroup } from './support/memory-cgroup';
 import { latencyPlotSvg, quantile } from './support/latency-plot';
 import { type ChainFigures, measurePrivacyChainAsBuilt } from './support/privacy-chain';
 import {
@@ -30,7 +31,21 @@ import {
 } from './support/processes';
 import { TWENTY_RULES } from './support/twenty-rules';
 
-const SCALES: Record<string, number> = { '100k': 11, '1M': 112 };
+/** Per scale: rooms per level of the simulated portfolio, where state comes from, and the
+ * memory limit of the container run (the bridge's sizing for that many keys). */
+interface Scale {
+  rooms: number;
+  source: 'api' | 'redis';
+  containerMb: number;
+  /** Bursts and latency are measured at this scale. */
+  full: boolean;
+}
+const SCALES: Record<string, Scale> = {
+  '100k': { rooms: 11, source: 'api', containerMb: 512, full: true },
+  // A million keys from PlaceOS' Redis (in-cluster): over the API the simulator's own binding
+  // speed decides (the bare baseline needs minutes just for the binds).
+  '1M': { rooms: 112, source: 'redis', containerMb: 2048, full: false },
+};
 const RUN_SCALES = (process.env.BENCH_SCALES ?? '100k 1M').split(/\s+/).filter(Boolean);
 const RUN_SUBJECTS = (process.env.BENCH_SUBJECTS ?? 'bare bridge')
   .split(/\s+/)
@@ -71,6 +86,9 @@ interface LatencyResult {
 }
 interface SubjectRun {
   sync: SyncResult;
+  /** The same sync in a memory cgroup of the scale's container limit (the bridge only). */
+  container?: SyncResult & { limitMb: number };
+  containerSkipped?: string;
   bursts: BurstResult[];
   latency: LatencyResult[];
 }
@@ -87,12 +105,14 @@ async function startSubject(
   subject: Subject,
   sim: SimProcess,
   broker: TestBroker,
+  cgroup?: MemoryCgroup,
 ): Promise<RunningSubject> {
   const common = {
     PATH: process.env.PATH ?? '',
     PLACEOS_URL: sim.info.url,
     PLACEOS_API_KEY: sim.info.apiKey,
     MQTT_URL: broker.url,
+    ...(sim.redisUrl ? { PLACEOS_REDIS_URL: sim.redisUrl } : {}),
   };
   if (subject === 'bare') {
     const child = spawn(
@@ -110,7 +130,10 @@ async function startSubject(
   }
   const port = String(await freePort());
   const http = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...BRIDGE_NODE_OPTIONS, BRIDGE_MAIN], {
+  const [command, args] = cgroup
+    ? cgroup.wrap(process.execPath, [...BRIDGE_NODE_OPTIONS, BRIDGE_MAIN])
+    : [process.execPath, [...BRIDGE_NODE_OPTIONS, BRIDGE_MAIN]];
+  const child = spawn(command, args, {
     stdio: [
       'ignore',
       process.env.BENCH_BRIDGE_STDOUT ? openSync(process.env.BENCH_BRIDGE_STDOUT, 'w') : 'ignore',
@@ -181,10 +204,11 @@ async function measureSync(
   sim: SimProcess,
   broker: TestBroker,
   watch: BrokerWatch,
+  cgroup?: MemoryCgroup,
 ): Promise<{ running: RunningSubject; sync: SyncResult }> {
   watch.resetTopics();
   const started = performance.now();
-  const running = await startSubject(subject, sim, broker);
+  const running = await startSubject(subject, sim, broker, cgroup);
   const keys = await running.boundKeys;
   const all = await waitFor(() => (watch.distinctTopics >= keys ? true : undefined), 600_000, 10);
   if (!all) throw new Error(`${subject}: only ${watch.distinctTopics} of ${keys} topics arrived`);
@@ -258,10 +282,12 @@ async function runSubject(
 ): Promise<SubjectRun> {
   console.error(`[${scale}] ${subject}: sync…`);
   const { running, sync } = await measureSync(subject, sim, broker, watch);
-  console.error(`[${scale}] ${subject}: ${sync.keys} keys in ${sync.seconds.toFixed(1)} s`);
+  console.error(
+    `[${scale}] ${subject}: ${sync.keys} keys in ${sync.seconds.toFixed(1)} s, ${sync.peakRssMb} MB`,
+  );
   const run: SubjectRun = { sync, bursts: [], latency: [] };
   try {
-    if (scale !== '100k') return run;
+    if (!SCALES[scale].full) return run;
     run.bursts.push(await measureBurst(subject, running, sim, watch, 0));
     if (subject === 'bridge' && running.http) {
       await setRules(running.http, TWENTY_RULES);
@@ -278,6 +304,30 @@ async function runSubject(
   }
 }
 
+/** The bridge's sync once more, inside a memory cgroup of the scale's container limit. */
+async function runInContainer(
+  scale: string,
+  sim: SimProcess,
+  broker: TestBroker,
+  watch: BrokerWatch,
+  run: SubjectRun,
+): Promise<void> {
+  const cgroup = createMemoryCgroup(SCALES[scale].containerMb);
+  if (typeof cgroup === 'string') {
+    run.containerSkipped = cgroup;
+    console.error(`[${scale}] bridge in a container: skipped, ${cgroup}`);
+    return;
+  }
+  try {
+    console.error(`[${scale}] bridge in a ${cgroup.limitMb} MiB container: sync…`);
+    const { running, sync } = await measureSync('bridge', sim, broker, watch, cgroup);
+    await stopChild(running.child);
+    run.container = { ...sync, limitMb: cgroup.limitMb };
+  } finally {
+    cgroup.remove();
+  }
+}
+
 const ms = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '—');
 const ratio = (bridge: number, bare: number): string =>
   Number.isFinite(bridge / bare) ? `${(bridge / bare).toFixed(2)}×` : '—';
@@ -287,17 +337,25 @@ function table(runs: Record<string, Record<Subject, SubjectRun>>, chain: ChainFi
   for (const [scale, bySubject] of Object.entries(runs)) {
     const { bridge, bare } = bySubject;
     rows.push([
-      `${scale}: start → every topic on the broker (${bridge.sync.keys.toLocaleString('en')} keys)`,
+      `${scale}: start → every topic on the broker (${bridge.sync.keys.toLocaleString('en')} keys, ${SCALES[scale].source === 'redis' ? "from PlaceOS' Redis" : 'over the API'})`,
       `${bridge.sync.seconds.toFixed(1)} s`,
       `${bare.sync.seconds.toFixed(1)} s`,
       ratio(bridge.sync.seconds, bare.sync.seconds),
     ]);
     rows.push([
-      `${scale}: peak RSS`,
+      `${scale}: peak RSS, no memory limit (V8 sized for this machine's RAM)`,
       `${bridge.sync.peakRssMb} MB`,
       `${bare.sync.peakRssMb} MB`,
       ratio(bridge.sync.peakRssMb, bare.sync.peakRssMb),
     ]);
+    if (bridge.container) {
+      rows.push([
+        `${scale}: bridge in a ${bridge.container.limitMb} MiB container: sync, peak RSS`,
+        `${bridge.container.seconds.toFixed(1)} s, ${bridge.container.peakRssMb} MB`,
+        '',
+        '',
+      ]);
+    }
     const bareBurst = bare.bursts[0];
     for (const burst of bridge.bursts) {
       if (!bareBurst) break;
@@ -358,21 +416,33 @@ async function main(): Promise<void> {
   const runs: Record<string, Record<Subject, SubjectRun>> = {};
   try {
     for (const scale of RUN_SCALES) {
-      const rooms = SCALES[scale];
-      if (rooms === undefined)
+      const settings = SCALES[scale];
+      if (settings === undefined)
         throw new Error(`unknown scale ${scale} (use ${Object.keys(SCALES).join(', ')})`);
-      const sim = await startSimProcess({ BENCH_ROOMS_PER_LEVEL: String(rooms) });
+      const sim = await startSimProcess(
+        { BENCH_ROOMS_PER_LEVEL: String(settings.rooms) },
+        settings.source === 'redis',
+      );
       try {
         const bySubject = {} as Record<Subject, SubjectRun>;
-        for (const subject of RUN_SUBJECTS) {
+        const fresh = async <T>(work: (watch: BrokerWatch) => Promise<T>): Promise<T> => {
           // A broker of its own per run: nothing retained from the last one, no memory growth.
           await broker.restart();
           const watch = await BrokerWatch.open(broker.url);
           try {
-            bySubject[subject] = await runSubject(subject, scale, sim, broker, watch);
+            return await work(watch);
           } finally {
             await watch.close();
           }
+        };
+        for (const subject of RUN_SUBJECTS) {
+          bySubject[subject] = await fresh((watch) =>
+            runSubject(subject, scale, sim, broker, watch),
+          );
+        }
+        const bridgeRun = bySubject.bridge;
+        if (bridgeRun) {
+          await fresh((watch) => runInContainer(scale, sim, broker, watch, bridgeRun));
         }
         runs[scale] = bySubject;
       } finally {

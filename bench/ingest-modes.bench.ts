@@ -6,43 +6,16 @@
 // with the bridge's CPU seconds for the burst and its peak RSS.
 // Env: BENCH_ROOMS_PER_LEVEL (default 10), BENCH_MODES (default "api redis").
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, startTestBroker, startTestRedis } from '@app/testing';
+import { BRIDGE_MAIN as MAIN, procStat, type SimInfo, waitFor } from './support/processes';
 import mqtt from 'mqtt';
 
-const MAIN = join(__dirname, '..', 'dist', 'apps', 'bridge', 'apps', 'bridge', 'src', 'main.js');
 const MODES = (process.env.BENCH_MODES ?? 'api redis').split(/\s+/).filter(Boolean);
 const BURST = { keys: 12_000, changesPerKey: 2 };
-const TICKS_PER_SECOND = 100; // Linux USER_HZ
-
-interface SimInfo {
-  url: string;
-  apiKey: string;
-  stats: { systems: number; modules: number; keys: number };
-}
-
-function procStat(pid: number): { cpuSeconds: number; peakRssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? '0') / 1024);
-  return { cpuSeconds, peakRssMb };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) return undefined;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 async function runMode(mode: string): Promise<Record<string, unknown>> {
   const redis = mode === 'redis' ? await startTestRedis() : undefined;
   if (mode === 'redis' && !redis) throw new Error('redis-server is needed for the Redis mode');

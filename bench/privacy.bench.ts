@@ -1,7 +1,8 @@
 // Privacy rule engine micro-benchmark: `npm run bench:privacy`. Prints figures, asserts nothing.
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { type JsonValue, type PlaceSystem, Topology } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
+import { type PlaceSystem, Topology } from '@app/placeos-client';
 import { BridgeMetrics, createLogger } from '@app/observability';
 import {
   BridgePipeline,

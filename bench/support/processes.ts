@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { startTestRedis } from '@app/testing';
 
 const TICKS_PER_SECOND = 100; // Linux USER_HZ
 
@@ -53,6 +54,8 @@ export interface SimInfo {
 /** The simulator child process (ingest-sim.ts) and the commands it takes. */
 export interface SimProcess {
   readonly info: SimInfo;
+  /** The Redis the simulator mirrors its world into (PlaceOS' in-cluster Redis), if any. */
+  readonly redisUrl?: string;
   /** A `/_sim/` test control. */
   control<T>(method: string, path: string, body?: unknown): Promise<T>;
   /** Stamped values at `rate` a second for `seconds`; resolves with how many were written. */
@@ -60,13 +63,18 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
-export async function startSimProcess(env: Record<string, string>): Promise<SimProcess> {
+export async function startSimProcess(
+  env: Record<string, string>,
+  withRedis = false,
+): Promise<SimProcess> {
+  const redis = withRedis ? await startTestRedis() : undefined;
+  if (withRedis && !redis) throw new Error('redis-server is needed for a Redis-mode scale');
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(__dirname, '..', 'ingest-sim.ts')],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, SIM_CHANGES_PER_SECOND: '0', ...env },
+      env: { ...process.env, SIM_CHANGES_PER_SECOND: '0', SIM_REDIS_URL: redis?.url ?? '', ...env },
     },
   );
   const lines = createInterface({ input: child.stdout });
@@ -82,6 +90,7 @@ export async function startSimProcess(env: Record<string, string>): Promise<SimP
   const info = JSON.parse(await nextLine()) as SimInfo;
   return {
     info,
+    redisUrl: redis?.url,
     control: async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const res = await fetch(`${info.url}/_sim/${path}`, {
         method,
@@ -95,7 +104,10 @@ export async function startSimProcess(env: Record<string, string>): Promise<SimP
       child.stdin.write(`${JSON.stringify({ cmd: 'stream', rate, seconds, keys })}\n`);
       return (JSON.parse(await answer) as { streamed: number }).streamed;
     },
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child);
+      await redis?.close();
+    },
   };
 }
 

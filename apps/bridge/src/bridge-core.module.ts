@@ -1,110 +1,76 @@
-import { BRIDGE_VIEW, type BridgeView, RULES_STORE } from '@app/admin-api';
+import { BRIDGE_VIEW, type BridgeView } from '@app/admin-api';
 import { type BridgeConfig } from '@app/config';
 import { READINESS_PROBES, type ReadinessProbe } from '@app/health';
-import { BacklogPacer, BrokerConnection } from '@app/mqtt-publisher';
+import {
+  BacklogPacer,
+  BROKER_CONNECTIONS,
+  type BrokerConnection,
+  MqttPublisherModule,
+} from '@app/mqtt-publisher';
 import { BridgeMetrics } from '@app/observability';
-import { PlaceOsClient, shardOf } from '@app/placeos-client';
+import { PlaceOsClient, PlaceOsClientModule, shardOf } from '@app/placeos-client';
 import {
   BRIDGE_PIPELINE,
-  BridgePipeline,
+  type BridgePipeline,
   type BrokerTarget,
   DeliveryLedger,
   DeliveryPlanner,
   DeliverySink,
   type LeakFindings,
-  PrivacyInterceptor,
-  PublishInterceptor,
-  StateEventsController,
+  PipelineModule,
   StateStore,
 } from '@app/pipeline';
 import { RuleSet } from '@app/privacy';
-import { openRulesStore, type RulesStore } from '@app/rules-store';
+import { RULES_STORE, type RulesStore, RulesStoreModule } from '@app/rules-store';
 import { TopicMapper } from '@app/topics';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { BridgeLifecycle } from './bridge-lifecycle';
-import { BROKER_CONNECTIONS, BROKER_TARGETS, PLACEOS_CLIENT } from './bridge-tokens';
+import { BROKER_TARGETS } from './bridge-tokens';
 import { createLeakFindings, LEAK_FINDINGS } from './findings-provider';
 import { readinessProbes } from './readiness-probes';
 
 type Connections = Map<string, BrokerConnection>;
 
 /**
- * Builds the bridge from its libraries: the PlaceOS client, one connection per broker, the
- * rules store, and the pipeline between them. Global, so the admin API and health modules
- * can inject what they need.
+ * The composition root: each library brings its own Nest module (the rules store, the broker
+ * connections, the PlaceOS client, the pipeline with its event handlers and interceptors); this
+ * module wires them to one another and provides what the admin API and health checks read.
+ * Global, so those modules find BRIDGE_VIEW and READINESS_PROBES.
  */
 @Global()
 @Module({})
 export class BridgeCoreModule {
   static forRoot(config: BridgeConfig, logger: Logger): DynamicModule {
+    const parts = BridgePartsModule.forRoot(config, logger);
     return {
       module: BridgeCoreModule,
-      controllers: [StateEventsController],
-      providers: [
-        PrivacyInterceptor,
-        PublishInterceptor,
-        BridgeLifecycle,
-        {
-          provide: RULES_STORE,
-          useFactory: () =>
-            openRulesStore(config.rulesDb, { logger: logger.child({ component: 'rules-store' }) }),
-        },
-        {
-          provide: PLACEOS_CLIENT,
-          inject: [BROKER_CONNECTIONS],
-          useFactory: (connections: Connections) =>
-            new PlaceOsClient({
-              ...config.placeos,
-              shard: config.shard,
-              logger: logger.child({ component: 'placeos' }),
-              // The first sync asks PlaceOS for values as fast as the brokers take them.
-              pacer: new BacklogPacer([...connections.values()]),
-            }),
-        },
-        {
-          provide: BROKER_CONNECTIONS,
-          useFactory: (): Connections =>
-            new Map(
-              config.brokers.map((broker) => [
-                broker.id,
-                new BrokerConnection(broker, {
-                  instanceId: config.instanceId,
-                  logger: logger.child({ component: 'broker' }),
-                  // The one stable hash of the bridge (FNV-1a) picks each topic's connection.
-                  shardOf,
-                }),
-              ]),
-            ),
-        },
-        {
-          provide: BROKER_TARGETS,
-          inject: [RULES_STORE],
-          useFactory: async (store: RulesStore): Promise<BrokerTarget[]> =>
-            Promise.all(
-              config.brokers.map(async (broker) => ({
-                id: broker.id,
-                // A broker without a configured secret gets a generated one that the store
-                // keeps, so its hashes stay the same across restarts.
-                secret: broker.secret ?? (await store.brokerSecret(broker.id)),
-                rewrite: { topicPrefix: broker.topicPrefix, topicTemplate: broker.topicTemplate },
-              })),
-            ),
-        },
-        {
-          provide: LEAK_FINDINGS,
-          inject: [BridgeMetrics],
-          useFactory: (metrics: BridgeMetrics) => createLeakFindings(config, metrics, logger),
-        },
-        {
-          provide: BRIDGE_PIPELINE,
-          inject: [
-            BROKER_TARGETS,
-            BROKER_CONNECTIONS,
-            PLACEOS_CLIENT,
-            BridgeMetrics,
-            LEAK_FINDINGS,
-          ],
+      imports: [
+        parts,
+        RulesStoreModule.forRoot({
+          database: config.rulesDb,
+          logger: logger.child({ component: 'rules-store' }),
+        }),
+        MqttPublisherModule.forRoot({
+          brokers: config.brokers,
+          instanceId: config.instanceId,
+          logger: logger.child({ component: 'broker' }),
+          // The one stable hash of the bridge (FNV-1a) picks each topic's connection.
+          shardOf,
+        }),
+        PlaceOsClientModule.forRootAsync({
+          inject: [BacklogPacer],
+          useFactory: (pacer: BacklogPacer) => ({
+            ...config.placeos,
+            shard: config.shard,
+            logger: logger.child({ component: 'placeos' }),
+            // The first sync asks PlaceOS for values as fast as the brokers take them.
+            pacer,
+          }),
+        }),
+        PipelineModule.forRootAsync({
+          imports: [parts],
+          inject: [BROKER_TARGETS, BROKER_CONNECTIONS, PlaceOsClient, BridgeMetrics, LEAK_FINDINGS],
           useFactory: (
             targets: BrokerTarget[],
             connections: Connections,
@@ -114,7 +80,7 @@ export class BridgeCoreModule {
           ) => {
             const ledger = new DeliveryLedger();
             const pipelineLogger = logger.child({ component: 'pipeline' });
-            return new BridgePipeline({
+            return {
               mapper: new TopicMapper({ hierarchy: config.placeos.hierarchy }),
               store: new StateStore(),
               ledger,
@@ -128,9 +94,12 @@ export class BridgeCoreModule {
               logger: pipelineLogger,
               topology: () => client.topology,
               ownsMetadata: metadataOwnership(config.shard),
-            });
+            };
           },
-        },
+        }),
+      ],
+      providers: [
+        BridgeLifecycle,
         {
           provide: BRIDGE_VIEW,
           inject: [BRIDGE_PIPELINE, BROKER_CONNECTIONS, LEAK_FINDINGS],
@@ -157,7 +126,7 @@ export class BridgeCoreModule {
         },
         {
           provide: READINESS_PROBES,
-          inject: [PLACEOS_CLIENT, BROKER_CONNECTIONS, RULES_STORE, BridgeLifecycle],
+          inject: [PlaceOsClient, BROKER_CONNECTIONS, RULES_STORE, BridgeLifecycle],
           useFactory: (
             client: PlaceOsClient,
             connections: Connections,
@@ -167,14 +136,39 @@ export class BridgeCoreModule {
             readinessProbes(client, connections, store, () => lifecycle.shuttingDown),
         },
       ],
-      exports: [
-        RULES_STORE,
-        BRIDGE_VIEW,
-        BRIDGE_PIPELINE,
-        PLACEOS_CLIENT,
-        BROKER_CONNECTIONS,
-        READINESS_PROBES,
+      exports: [BRIDGE_VIEW, READINESS_PROBES],
+    };
+  }
+}
+
+/** What the pipeline and the admin API share: each broker's target (its secret) and the findings. */
+@Module({})
+class BridgePartsModule {
+  static forRoot(config: BridgeConfig, logger: Logger): DynamicModule {
+    return {
+      module: BridgePartsModule,
+      providers: [
+        {
+          provide: BROKER_TARGETS,
+          inject: [RULES_STORE],
+          useFactory: async (store: RulesStore): Promise<BrokerTarget[]> =>
+            Promise.all(
+              config.brokers.map(async (broker) => ({
+                id: broker.id,
+                // A broker without a configured secret gets a generated one that the store
+                // keeps, so its hashes stay the same across restarts.
+                secret: broker.secret ?? (await store.brokerSecret(broker.id)),
+                rewrite: { topicPrefix: broker.topicPrefix, topicTemplate: broker.topicTemplate },
+              })),
+            ),
+        },
+        {
+          provide: LEAK_FINDINGS,
+          inject: [BridgeMetrics],
+          useFactory: (metrics: BridgeMetrics) => createLeakFindings(config, metrics, logger),
+        },
       ],
+      exports: [BROKER_TARGETS, LEAK_FINDINGS],
     };
   }
 }

@@ -1,10 +1,9 @@
-import { RULES_STORE } from '@app/admin-api';
 import { type BridgeConfig, InjectBridgeConfig } from '@app/config';
-import type { BrokerConnection } from '@app/mqtt-publisher';
+import { BROKER_CONNECTIONS, type BrokerConnection } from '@app/mqtt-publisher';
 import { BridgeMetrics, ROOT_LOGGER } from '@app/observability';
-import type { PlaceOsClient } from '@app/placeos-client';
+import { PlaceOsClient } from '@app/placeos-client';
 import { BRIDGE_PIPELINE, type BridgePipeline, RulesWatcher } from '@app/pipeline';
-import type { RulesStore } from '@app/rules-store';
+import { RULES_STORE, type RulesStore } from '@app/rules-store';
 import {
   Inject,
   Injectable,
@@ -12,7 +11,6 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { BROKER_CONNECTIONS, PLACEOS_CLIENT } from './bridge-tokens';
 
 /**
  * Starts and stops the bridge's moving parts in the right order. Start: rules in effect before
@@ -32,7 +30,7 @@ export class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShu
     @Inject(BRIDGE_PIPELINE) private readonly pipeline: BridgePipeline,
     @Inject(BROKER_CONNECTIONS) private readonly connections: Map<string, BrokerConnection>,
     @Inject(RULES_STORE) private readonly store: RulesStore,
-    @Inject(PLACEOS_CLIENT) private readonly client: PlaceOsClient,
+    private readonly client: PlaceOsClient,
     @InjectBridgeConfig() private readonly config: BridgeConfig,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
     private readonly metrics: BridgeMetrics,

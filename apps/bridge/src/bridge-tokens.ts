@@ -1,4 +1,2 @@
-/** Composition-root injection tokens. */
-export const PLACEOS_CLIENT = Symbol('PLACEOS_CLIENT');
-export const BROKER_CONNECTIONS = Symbol('BROKER_CONNECTIONS');
+/** Composition-root injection token: each broker's BrokerTarget (id, HMAC secret, rewrite). */
 export const BROKER_TARGETS = Symbol('BROKER_TARGETS');

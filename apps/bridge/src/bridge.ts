@@ -1,13 +1,12 @@
 import { setupAdminApiDocs, useAdminApiBodyParser } from '@app/admin-api';
 import { type BridgeConfig, describeConfig } from '@app/config';
 import { BridgeMetrics, createLogger, PinoNestLogger } from '@app/observability';
-import { type PlaceOsClient, PlaceOsTransport } from '@app/placeos-client';
+import { PlaceOsClient, PlaceOsTransport } from '@app/placeos-client';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { BridgeLifecycle } from './bridge-lifecycle';
-import { PLACEOS_CLIENT } from './bridge-tokens';
 import { assertTopicSettings } from './topic-settings';
 
 export interface RunningBridge {
@@ -40,7 +39,7 @@ export async function startBridge(
   });
   useAdminApiBodyParser(app);
   setupAdminApiDocs(app);
-  const client = app.get<PlaceOsClient>(PLACEOS_CLIENT);
+  const client = app.get(PlaceOsClient);
   const transport = new PlaceOsTransport(client, {
     logger: logger.child({ component: 'transport' }),
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 import { analyseImpact, DeliveryPlanner, LeakFindings, type OutgoingMessage } from '@app/pipeline';
 import { type PrivacyRule, RuleSet } from '@app/privacy';
 import { SqliteRulesStore } from '@app/rules-store';

@@ -8,3 +8,5 @@ export { RawPayloadSerializer } from './raw-payload-serializer';
 export type { RefusalReason } from './refusals';
 export { BacklogPacer } from './backlog-pacer';
 export type { BacklogPacerOptions, PacedConnection } from './backlog-pacer';
+export { BROKER_CONNECTIONS, MqttPublisherModule } from './mqtt-publisher.module';
+export type { MqttPublisherModuleOptions } from './mqtt-publisher.module';

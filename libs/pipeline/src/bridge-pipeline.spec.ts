@@ -1,8 +1,9 @@
-import { diffTopology, type JsonObject, Topology, type TopologyUpdate } from '@app/placeos-client';
+import type { JsonObject } from '@app/json';
+import { diffTopology, Topology, type TopologyUpdate } from '@app/placeos-client';
 import { BridgeMetrics, createLogger } from '@app/observability';
 import { type PrivacyRule, RuleSet } from '@app/privacy';
 import { TopicMapper } from '@app/topics';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BridgePipeline } from './bridge-pipeline';
 import type { BrokerTarget } from './broker-target';
 import { DeliveryLedger } from './delivery-ledger';
@@ -423,6 +424,86 @@ describe('BridgePipeline', () => {
     expect(sent.filter((s) => s.topic.includes('/state/'))).toEqual([
       { broker: 'b', topic: `tenant/${T}/Display/1/power`, payload: '{"time":1000,"value":true}' },
     ]);
+  });
+
+  it("re-publishes at the brokers' pace, and goes on without a broker that went offline", async () => {
+    const metrics = new BridgeMetrics({ defaultMetrics: false });
+    const logger = createLogger({ level: 'silent' });
+    const ledger = new DeliveryLedger();
+    const hierarchy = ['org', 'building'];
+    const targets: BrokerTarget[] = ['a', 'b'].map((id) => ({ id, secret: id, rewrite: {} }));
+    /** A connection whose queue only drains when the test says. */
+    const queueing = (id: string) => {
+      let listeners: Array<{ threshold: number; listener: () => void }> = [];
+      const connection = {
+        id,
+        online: true,
+        backlog: 0,
+        published: 0,
+        publish: () => {
+          connection.backlog++;
+          connection.published++;
+          return 'queued' as const;
+        },
+        clear: () => 'queued' as const,
+        whenBacklogAtMost(threshold: number, listener: () => void) {
+          const entry = { threshold, listener };
+          listeners.push(entry);
+          return () => (listeners = listeners.filter((e) => e !== entry));
+        },
+        drain() {
+          connection.backlog = 0;
+          const due = listeners;
+          listeners = [];
+          for (const { listener } of due) listener();
+        },
+      };
+      return connection;
+    };
+    const a = queueing('a');
+    const b = queueing('b');
+    const pipeline = new BridgePipeline({
+      mapper: new TopicMapper({ hierarchy }),
+      store: new StateStore(),
+      ledger,
+      planner: new DeliveryPlanner(targets, { hierarchy, timeUnit: 'ms' }),
+      sink: new DeliverySink(
+        new Map([
+          ['a', a],
+          ['b', b],
+        ]),
+        ledger,
+        metrics,
+        logger,
+      ),
+      metrics,
+      logger,
+      topology: () => topology(),
+    });
+    pipeline.onStateChanges(
+      Array.from({ length: 30_000 }, (_, i) => change('Display', 1, `key${i}`, i)),
+    );
+    const done = pipeline.republish({ forget: true, resync: true });
+    // Each broker takes up to the backlog mark plus a chunk, then the re-publication waits.
+    await vi.waitFor(() => expect(a.published).toBeGreaterThan(10_000));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(a.published).toBeLessThan(14_000);
+    expect(b.published).toBe(a.published);
+    b.online = false;
+    a.drain();
+    await vi.waitFor(() => expect(a.published).toBeGreaterThan(20_000));
+    const bSent = b.published;
+    a.drain();
+    a.drain();
+    while (a.published < 30_004) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      a.drain();
+    }
+    // 30,000 state topics and the 4 metadata topics reached `a`; `b` was left once offline.
+    expect(await done).toBe(30_004);
+    expect(a.published).toBe(30_004);
+    expect(b.published).toBe(bSent);
+    expect(bSent).toBeLessThan(16_000);
   });
 
   it('previews per broker under unsaved rules without publishing', () => {

@@ -54,6 +54,8 @@ export interface BridgePipelineParts {
 
 /** How many messages a re-publication plans before yielding to the event loop. */
 const REPUBLISH_CHUNK = 2000;
+/** The backlog a re-publication lets each broker reach before it waits for room. */
+const REPUBLISH_BACKLOG = 10_000;
 const INVALID_JSON_LOG_INTERVAL_MS = 60_000;
 
 /**
@@ -239,13 +241,23 @@ export class BridgePipeline {
     if (options.forget) for (const t of targets) this.parts.ledger.forgetBroker(t.id);
     let planned = 0;
     let chunk: Delivery[] = [];
+    let sendTo = targets;
     for (const message of this.currentMessages()) {
-      this.parts.planner.plan(message, chunk, targets);
+      this.parts.planner.plan(message, chunk, sendTo);
       planned++;
       if (chunk.length >= REPUBLISH_CHUNK) {
         this.parts.sink.deliver(chunk, options.resync);
         chunk = [];
         await new Promise((resolve) => setImmediate(resolve));
+        // The whole state goes out at the brokers' pace, not into their outboxes at once:
+        // memory stays bounded and an outbox never fills up and refuses part of it. A broker
+        // that went offline meanwhile gets all of it again when it is back.
+        const online = await this.parts.sink.whenRoom(
+          sendTo.map((t) => t.id),
+          REPUBLISH_BACKLOG,
+        );
+        if (online.length < sendTo.length) sendTo = sendTo.filter((t) => online.includes(t.id));
+        if (sendTo.length === 0) return planned;
       }
     }
     this.parts.sink.deliver(chunk, options.resync);

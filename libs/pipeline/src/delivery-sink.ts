@@ -6,6 +6,12 @@ import type { Delivery } from './outgoing-message';
 /** The part of a broker connection the sink needs (BrokerConnection implements it). */
 export interface DeliveryConnection {
   readonly id: string;
+  /** Whether the broker is connected (a paced re-publication stops when it is not). */
+  readonly online?: boolean;
+  /** Messages queued and not yet sent. */
+  readonly backlog?: number;
+  /** Calls `listener` once the backlog is at most `threshold`; returns a canceller. */
+  whenBacklogAtMost?(threshold: number, listener: () => void): () => void;
   publish(topic: string, payload: string | Buffer): 'queued' | { refused: string };
   /** State re-sent after a reconnect: paced behind live changes (publish when absent). */
   publishResync?(topic: string, payload: string | Buffer): 'queued' | { refused: string };
@@ -13,6 +19,7 @@ export interface DeliveryConnection {
 }
 
 const REFUSAL_LOG_INTERVAL_MS = 60_000;
+const ROOM_RECHECK_MS = 1_000;
 
 /**
  * Counts of one deliver() call, added to the metrics once per call: a batch of thousands of
@@ -129,6 +136,41 @@ export class DeliverySink {
     }
     for (const [broker, count] of tally.entries('filtered')) {
       metrics.filtered.inc({ broker }, count);
+    }
+  }
+
+  /**
+   * Waits until each given broker has room (a backlog of at most `threshold`) and resolves with
+   * the ones still connected: a broker that is offline gets everything again when it is back,
+   * so a re-publication goes on without it. Connections that cannot tell have room.
+   */
+  async whenRoom(brokerIds: readonly string[], threshold: number): Promise<string[]> {
+    const online: string[] = [];
+    for (const id of brokerIds) {
+      const connection = this.connections.get(id);
+      if (await this.roomOn(connection, threshold)) online.push(id);
+    }
+    return online;
+  }
+
+  private async roomOn(
+    connection: DeliveryConnection | undefined,
+    threshold: number,
+  ): Promise<boolean> {
+    if (!connection?.whenBacklogAtMost) return true;
+    for (;;) {
+      if (connection.online === false) return false;
+      if ((connection.backlog ?? 0) <= threshold) return true;
+      // Checked again now and then: a broker that went away never drains.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ROOM_RECHECK_MS);
+        const cancel = connection.whenBacklogAtMost?.(threshold, done);
+        function done(): void {
+          clearTimeout(timer);
+          cancel?.();
+          resolve();
+        }
+      });
     }
   }
 

@@ -25,3 +25,5 @@ export { BRIDGE_PIPELINE } from './nest/pipeline.tokens';
 export { PrivacyInterceptor } from './nest/privacy.interceptor';
 export { PublishInterceptor } from './nest/publish.interceptor';
 export { StateEventsController } from './nest/state-events.controller';
+export { PipelineModule } from './nest/pipeline.module';
+export type { PipelineModuleAsyncOptions } from './nest/pipeline.module';

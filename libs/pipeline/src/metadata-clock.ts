@@ -1,4 +1,4 @@
-import type { JsonObject } from '@app/placeos-client';
+import type { JsonObject } from '@app/json';
 
 /**
  * Remembers, per metadata topic, the model text last published and its time. The time is the

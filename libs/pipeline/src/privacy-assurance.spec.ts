@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffTopology, type JsonValue, type PlaceSystem, Topology } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
+import { diffTopology, type PlaceSystem, Topology } from '@app/placeos-client';
 import { BridgeMetrics, createLogger } from '@app/observability';
 import {
   normalizeRule,

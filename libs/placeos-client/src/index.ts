@@ -23,6 +23,8 @@ export {
 } from './transport/placeos-transport';
 export type { PlaceOsTransportOptions } from './transport/placeos-transport';
 export { PlaceOsContext } from './transport/placeos-context';
+export { PlaceOsClientModule } from './client/placeos-client.module';
+export type { PlaceOsClientModuleAsyncOptions } from './client/placeos-client.module';
 export { RedisStateSource } from './redis/redis-state-source';
 export type {
   RedisSourceStatus,

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 import { detectorMatcher } from './detectors';
 import { hmacSha256Hex } from './hmac';
 import { collectStringLeaves, mapStringLeaves, someStringLeaf } from './json-walk';

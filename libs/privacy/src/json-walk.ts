@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '@app/placeos-client';
+import type { JsonObject, JsonValue } from '@app/json';
 import { RULE_LIMITS } from './limits';
 
 /** Rewrites one leaf's text; returning the same string means "unchanged". */

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '@app/placeos-client';
+import type { JsonObject, JsonValue } from '@app/json';
 import { enter, mapStringLeaves, setMember, someStringLeaf } from './json-walk';
 import type { KeyPath } from './key-path';
 

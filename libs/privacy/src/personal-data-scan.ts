@@ -1,4 +1,4 @@
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 import { builtInDetectors } from './detectors';
 import { collectStringLeaves } from './json-walk';
 import type { DetectorName } from './privacy-rule';

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 
 /** Built-in detectors a rule can select content with (admin-api.md, `match.detector`). */
 export const DETECTOR_NAMES = ['email', 'uuid', 'phone', 'ipv4', 'placeos_user_id'] as const;

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PrivacyRule } from './privacy-rule';

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 import { describe, expect, it } from 'vitest';
 import { hmacSha256Hex } from './hmac';
 import type { FilterResult, FilterTarget } from './privacy-rule';

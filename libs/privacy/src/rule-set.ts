@@ -1,4 +1,4 @@
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 import { CompiledRule, DROP, LeafScratch } from './compiled-rule';
 import { JsonTextView } from './json-text-view';
 import { jsonEqual } from './json-walk';

@@ -1,5 +1,5 @@
 // Builders shared by this library's specs (not exported from index.ts).
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 import { normalizeRule } from './normalize-rule';
 import type { PrivacyRule, PrivacyRuleInput } from './privacy-rule';
 

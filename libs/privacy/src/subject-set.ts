@@ -1,4 +1,4 @@
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 import { builtInDetectors, type NamedDetector } from './detectors';
 import { hmacSha256Hex } from './hmac';
 import { collectStringLeaves, mapStringLeaves } from './json-walk';

@@ -20,3 +20,5 @@ export {
   runPostgresMigrations,
 } from './postgres-migrations';
 export type { PostgresMigration } from './postgres-migrations';
+export { RULES_STORE, RulesStoreModule } from './rules-store.module';
+export type { RulesStoreModuleOptions } from './rules-store.module';

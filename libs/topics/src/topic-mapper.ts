@@ -1,4 +1,5 @@
-import type { JsonObject, Topology } from '@app/placeos-client';
+import type { JsonObject } from '@app/json';
+import type { Topology } from '@app/placeos-client';
 import {
   metadataTopic,
   moduleTopicPart,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { type JsonValue, resolvedModuleName } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
+import { resolvedModuleName } from '@app/placeos-client';
 import { describe, expect, it } from 'vitest';
 import { encodePayload, jsonTextOfValue } from './payload';
 import { type StateTopicParts, stateTopic } from './state-topic';

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@app/placeos-client';
+import type { JsonValue } from '@app/json';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsObject, IsString, ValidateNested } from 'class-validator';

@@ -167,7 +167,7 @@ describe.skipIf(skipReason !== undefined)('simulator Redis face (RedisMirror)', 
       (e: unknown) => e as Error,
     );
     expect(error).toBeInstanceOf(Error);
-    expect(error!.message).toContain(`redis://:***@127.0.0.1:${port}`);
+    expect(error!.message).toContain(`redis://127.0.0.1:${port}`);
     expect(error!.message).toContain('ECONNREFUSED');
     expect(error!.message).not.toContain('hunter2-secret');
   });
