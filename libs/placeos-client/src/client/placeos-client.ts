@@ -8,7 +8,7 @@ import { CoalescingQueue } from '../queue/coalescing-queue';
 import { PlaceOsNotFoundError, RestClient } from '../rest/rest-client';
 import { discoverTopology } from '../topology/discovery';
 import { shardOf } from '../topology/shard';
-import { diffTopology } from '../topology/topology-diff';
+import { diffTopologySteps } from '../topology/topology-diff';
 import { type BackoffOptions, backoffDelay, sleep } from '../util/backoff';
 import { RateLimitedLog } from '../util/rate-limited-log';
 import { type BindingSocket, BindingSockets } from '../ws/binding-sockets';
@@ -418,7 +418,15 @@ export class PlaceOsClient {
   /** Tells the listeners, then moves the bindings to the new slots. */
   private async applyTopology(next: Topology): Promise<void> {
     const previous = this.current;
-    const changes = diffTopology(previous, next);
+    // In steps, the event loop getting a turn in between: state keeps flowing during a poll.
+    const steps = diffTopologySteps(previous, next);
+    let step = steps.next();
+    while (!step.done) {
+      await new Promise((resolve) => setImmediate(resolve));
+      step = steps.next();
+    }
+    const changes = step.value;
+    if (this.stopped) return;
     if (changes.length === 0 && this.discovered) return;
     const update: TopologyUpdate = { previous, current: next, changes };
     for (const listener of [...this.listeners]) {

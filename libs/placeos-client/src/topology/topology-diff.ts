@@ -3,26 +3,51 @@ import { resolvedModuleName } from '../model/place-models';
 import type { Topology } from '../model/topology';
 import type { TopologyChange } from '../model/topology-change';
 
+/** Models compared between two yields of diffTopologySteps. */
+const MODELS_PER_STEP = 100;
+
 /**
  * The typed differences between two snapshots: by id, `updated_at`, system `version`, and the
  * content that moves topics (zones, module order, resolved names).
  */
 export function diffTopology(previous: Topology, current: Topology): TopologyChange[] {
+  const steps = diffTopologySteps(previous, current);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * diffTopology() in steps: the generator yields after every few hundred models, so a caller
+ * can give the event loop a turn in between (a large portfolio's diff takes a while, and a
+ * topology poll must not hold up the state stream). Returns the changes.
+ */
+export function* diffTopologySteps(
+  previous: Topology,
+  current: Topology,
+): Generator<void, TopologyChange[]> {
   const changes: TopologyChange[] = [];
-  const before = indexUsage(previous);
-  const after = indexUsage(current);
-  diffSystems(previous, current, changes);
-  diffModules(previous, current, before.modules, after.modules, changes);
+  const before = yield* indexUsage(previous);
+  const after = yield* indexUsage(current);
+  yield* diffSystems(previous, current, changes);
+  yield* diffModules(previous, current, before.modules, after.modules, changes);
   diffSimple(previous.zones, current.zones, 'zone', before.zones, after.zones, changes);
   diffSimple(previous.drivers, current.drivers, 'driver', before.drivers, after.drivers, changes);
   return changes;
 }
 
-function diffSystems(previous: Topology, current: Topology, changes: TopologyChange[]): void {
+function* diffSystems(
+  previous: Topology,
+  current: Topology,
+  changes: TopologyChange[],
+): Generator<void> {
   for (const id of previous.systems.keys()) {
     if (!current.systems.has(id)) changes.push({ kind: 'system-removed', id, systemIds: [id] });
   }
+  let compared = 0;
   for (const [id, after] of current.systems) {
+    if (++compared % MODELS_PER_STEP === 0) yield;
     const before = previous.systems.get(id);
     if (!before) {
       changes.push({ kind: 'system-added', id, systemIds: [id] });
@@ -59,14 +84,16 @@ function diffSystems(previous: Topology, current: Topology, changes: TopologyCha
   }
 }
 
-function diffModules(
+function* diffModules(
   previous: Topology,
   current: Topology,
   usedBefore: Usage,
   usedAfter: Usage,
   changes: TopologyChange[],
-): void {
+): Generator<void> {
+  let compared = 0;
   for (const [id, after] of current.modules) {
+    if (++compared % MODELS_PER_STEP === 0) yield;
     const before = previous.modules.get(id);
     if (!before) continue; // reported as module-added by the systems that list it
     const systemIds = union(usedBefore.get(id), usedAfter.get(id));
@@ -141,16 +168,16 @@ type UsageIndex = { modules: Usage; zones: Usage; drivers: Usage };
 
 /** The usage index of a topology, built once: each snapshot is diffed as "after", then "before". */
 const usageIndexes = new WeakMap<Topology, UsageIndex>();
-function indexUsage(topology: Topology): UsageIndex {
+function* indexUsage(topology: Topology): Generator<void, UsageIndex> {
   let index = usageIndexes.get(topology);
   if (index === undefined) {
-    index = buildUsageIndex(topology);
+    index = yield* buildUsageIndex(topology);
     usageIndexes.set(topology, index);
   }
   return index;
 }
 
-function buildUsageIndex(topology: Topology): UsageIndex {
+function* buildUsageIndex(topology: Topology): Generator<void, UsageIndex> {
   const modules: Usage = new Map();
   const zones: Usage = new Map();
   const drivers: Usage = new Map();
@@ -159,7 +186,9 @@ function buildUsageIndex(topology: Topology): UsageIndex {
     if (systems) systems.add(systemId);
     else usage.set(id, new Set([systemId]));
   };
+  let indexed = 0;
   for (const system of topology.systems.values()) {
+    if (++indexed % MODELS_PER_STEP === 0) yield;
     for (const moduleId of system.modules) {
       add(modules, moduleId, system.id);
       const driverId = topology.modules.get(moduleId)?.driverId;
