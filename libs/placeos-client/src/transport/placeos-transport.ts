@@ -15,12 +15,18 @@ export const PLACEOS_TOPOLOGY_EVENT = 'placeos.topology';
 export interface PlaceOsTransportOptions {
   /** State events handled at once (default 1); per-key order holds regardless. */
   concurrency?: number;
-  /** Most state changes one event carries (default 1,000). */
+  /** Most state changes one event carries (default 100). */
   batchSize?: number;
   logger?: Logger;
 }
 
-const DEFAULT_BATCH_SIZE = 1_000;
+/**
+ * Measured with bursts of 24,000 changes (`bench/`): from 40 to 250 the throughput is the same
+ * within noise, 1,000 is slower. Short batches keep each event-loop turn short, so broker
+ * acknowledgements (and with them the in-flight window) come back sooner, while a backlog
+ * coalesces in the queue instead; the framework's cost per batch stays negligible.
+ */
+const DEFAULT_BATCH_SIZE = 100;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
