@@ -208,7 +208,7 @@ function portfolio(systems: number): { topology: Topology; pipeline: BridgePipel
   for (let n = 0; n < systems; n++) {
     const ids = names.map((name) => {
       const id = `mod-${n}-${name}`;
-      modules.set(id, { id, name, driverId: 'driver-1', updatedAt: 1, raw: { id } });
+      modules.set(id, { id, name, driverId: 'driver-1', updatedAt: 1 });
       return id;
     });
     const raw = { id: `sys-${n}`, email: `room-${n}@example.com` };

@@ -19,8 +19,8 @@ function topology(
     order?: string[];
     names?: Record<string, string>;
     zones?: string[];
-    /** Extra JSON per module (e.g. rest-api's live `connected`). */
-    moduleRaw?: Record<string, JsonObject>;
+    /** Modules saved in PlaceOS since (a new `updated_at`). */
+    saved?: string[];
     drivers?: Record<string, string>;
   } = {},
 ) {
@@ -45,8 +45,8 @@ function topology(
     ['mod-a', 'mod-b', 'mod-p'].map((id) => {
       const name = options.names?.[id] ?? (id === 'mod-p' ? 'Panel' : 'Display');
       const driverId = options.drivers?.[id] ?? 'drv-1';
-      const json = raw(id, options.moduleRaw?.[id]);
-      return [id, { id, name, driverId, updatedAt: 1, raw: json }] as const;
+      const updatedAt = options.saved?.includes(id) ? 2 : 1;
+      return [id, { id, name, driverId, updatedAt }] as const;
     }),
   );
   const systems = new Map([
@@ -277,11 +277,11 @@ describe('BridgePipeline', () => {
     ]);
   });
 
-  it("moves nothing when only a module's JSON changed (its live `connected` flag)", () => {
+  it('moves nothing when a module was saved with the same name and driver', () => {
     const { run, pipeline, sent, move } = harness();
     run(pipeline.onStateChanges([change('Display', 1, 'power', true)]));
     sent.length = 0;
-    move(topology({ moduleRaw: { 'mod-a': { connected: false } } }));
+    move(topology({ saved: ['mod-a'] }));
     expect(sent).toEqual([]);
     // The slot still maps under the new topology: a later change publishes as before.
     run(pipeline.onStateChanges([change('Display', 1, 'power', false)]));

@@ -49,7 +49,6 @@ export function fixtureTopology(fixture: TopologyFixture): Topology {
       ...(m.customName === undefined ? {} : { customName: m.customName }),
       driverId: m.driverId,
       updatedAt: 1,
-      raw: raw(m.id, m.name, { driver_id: m.driverId }),
     });
   }
   const drivers = new Map<string, PlaceDriver>();

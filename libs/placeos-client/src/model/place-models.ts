@@ -2,7 +2,9 @@ import type { JsonObject } from './json';
 
 /**
  * The PlaceOS models the bridge needs, as read over REST (placeos-api.md §2).
- * `raw` keeps the model exactly as PlaceOS sent it (nil fields omitted) for metadata topics.
+ * `raw` keeps the model exactly as PlaceOS sent it (nil fields omitted) for metadata topics;
+ * modules are not published as metadata, so they keep only the fields topics are made of (at a
+ * million keys that is tens of thousands of module documents not held).
  * Timestamps are epoch seconds, as PlaceOS sends them.
  */
 export interface PlaceZone {
@@ -33,7 +35,6 @@ export interface PlaceModule {
   driverId: string;
   controlSystemId?: string;
   updatedAt: number;
-  raw: JsonObject;
 }
 
 export interface PlaceDriver {

@@ -3,7 +3,7 @@ import type { PlaceModule, PlaceSystem } from './place-models';
 import { Topology } from './topology';
 
 function mod(id: string, name: string, customName?: string): PlaceModule {
-  const m: PlaceModule = { id, name, driverId: `driver-${name}`, updatedAt: 1, raw: { id } };
+  const m: PlaceModule = { id, name, driverId: `driver-${name}`, updatedAt: 1 };
   if (customName !== undefined) m.customName = customName;
   return m;
 }

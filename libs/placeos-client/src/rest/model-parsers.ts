@@ -40,7 +40,6 @@ export function parseModule(raw: unknown): PlaceModule | undefined {
     name: stringOr(raw.name, ''),
     driverId: stringOr(raw.driver_id, ''),
     updatedAt: numberOr(raw.updated_at, 0),
-    raw,
   };
   if (typeof raw.custom_name === 'string') module.customName = raw.custom_name;
   if (isId(raw.control_system_id)) module.controlSystemId = raw.control_system_id;

@@ -35,7 +35,6 @@ const mod = (
   name,
   driverId,
   updatedAt: 1,
-  raw: { id, custom_name: customName ?? null },
   ...(customName === undefined ? {} : { customName }),
 });
 const zone = (id: string, updatedAt = 1): PlaceZone => ({
