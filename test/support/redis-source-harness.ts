@@ -29,7 +29,9 @@ export type HarnessOptions = {
   watch?: (change: RedisStateChange) => void;
   /** Connect the source here instead of straight to the test Redis (e.g. through a proxy). */
   sourceUrl?: (redis: TestRedis) => Promise<string>;
-} & Partial<Pick<RedisStateSourceOptions, 'chunkSize' | 'chunksInFlight' | 'onResubscribed'>>;
+} & Partial<
+  Pick<RedisStateSourceOptions, 'chunkSize' | 'chunksInFlight' | 'onResubscribed' | 'pacer'>
+>;
 
 export const keyOf = (moduleId: string, key: string): string => `${moduleId}|${key}`;
 
@@ -59,6 +61,7 @@ export async function startHarness(
     chunkSize: options.chunkSize,
     chunksInFlight: options.chunksInFlight,
     onResubscribed: options.onResubscribed,
+    pacer: options.pacer,
     reconnect: { baseMs: 20, maxMs: 200 },
   });
   cleanups.push(() => source.stop());

@@ -59,7 +59,7 @@ export class Refusals {
         'messages refused: they break the broker limits or cannot be delivered',
       );
     }
-    return { refused: detail };
+    return reason === 'outbox_full' ? { refused: detail, later: true } : { refused: detail };
   }
 
   byReason(): Record<string, number> {

@@ -71,11 +71,14 @@ export class BridgePipeline {
   private lastEventErrorLog = 0;
   private readonly now: () => number;
   private readonly ownsMetadata: (topic: string) => boolean;
+  /** Brokers being caught up after an overflow: true when one overflowed again meanwhile. */
+  private readonly catchingUp = new Map<string, boolean>();
 
   constructor(private readonly parts: BridgePipelineParts) {
     this.projection = new StateProjection(parts.mapper, parts.store);
     this.now = parts.now ?? Date.now;
     this.ownsMetadata = parts.ownsMetadata ?? (() => true);
+    parts.sink.onOverflow((brokerId) => this.catchUp(brokerId));
   }
 
   get planner(): DeliveryPlanner {
@@ -327,6 +330,38 @@ export class BridgePipeline {
       yield { kind: 'metadata', topic: entry.topic, json, time };
     }
     yield* this.projection.messages(topology);
+  }
+
+  /**
+   * A broker's outbox overflowed and refused messages (a burst of more new topics than it may
+   * hold): once it has room again, everything it does not hold is sent, so the burst loses
+   * nothing in the end. The ledger knows what it holds; refused messages were never recorded.
+   * A broker that went offline meanwhile gets everything on reconnect anyway.
+   */
+  private catchUp(brokerId: string): void {
+    if (this.catchingUp.has(brokerId)) {
+      this.catchingUp.set(brokerId, true);
+      return;
+    }
+    this.catchingUp.set(brokerId, false);
+    const run = async (): Promise<void> => {
+      do {
+        this.catchingUp.set(brokerId, false);
+        // Drained, not just below the re-publication's mark: an outbox may hold fewer.
+        const online = await this.parts.sink.whenRoom([brokerId], 0);
+        if (online.length === 0) return;
+        const sent = await this.republish({ brokers: [brokerId], resync: true });
+        this.parts.logger.info(
+          { broker: brokerId, planned: sent },
+          'caught up a broker whose outbox overflowed',
+        );
+      } while (this.catchingUp.get(brokerId) === true);
+    };
+    run()
+      .catch((error: unknown) =>
+        this.parts.logger.error({ err: error, broker: brokerId }, 'catching up a broker failed'),
+      )
+      .finally(() => this.catchingUp.delete(brokerId));
   }
 
   private selectTargets(ids?: readonly string[]): BrokerTarget[] {

@@ -12,11 +12,14 @@ export interface DeliveryConnection {
   readonly backlog?: number;
   /** Calls `listener` once the backlog is at most `threshold`; returns a canceller. */
   whenBacklogAtMost?(threshold: number, listener: () => void): () => void;
-  publish(topic: string, payload: string | Buffer): 'queued' | { refused: string };
+  publish(topic: string, payload: string | Buffer): SendOutcome;
   /** State re-sent after a reconnect: paced behind live changes (publish when absent). */
-  publishResync?(topic: string, payload: string | Buffer): 'queued' | { refused: string };
-  clear(topic: string): 'queued' | { refused: string };
+  publishResync?(topic: string, payload: string | Buffer): SendOutcome;
+  clear(topic: string): SendOutcome;
 }
+
+/** `later`: refused for now (a full outbox), worth sending again once the broker has room. */
+export type SendOutcome = 'queued' | { refused: string; later?: boolean };
 
 const REFUSAL_LOG_INTERVAL_MS = 60_000;
 const ROOM_RECHECK_MS = 1_000;
@@ -50,6 +53,7 @@ const LABEL_SEPARATOR = '\u0000';
  */
 export class DeliverySink {
   private readonly lastRefusalLog = new Map<string, number>();
+  private overflowListener?: (brokerId: string) => void;
 
   constructor(
     private readonly connections: ReadonlyMap<string, DeliveryConnection>,
@@ -58,12 +62,22 @@ export class DeliverySink {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * Calls `listener` after a deliver() in which a broker refused messages it may take later
+   * (its outbox overflowed): once per call and broker.
+   */
+  onOverflow(listener: (brokerId: string) => void): void {
+    this.overflowListener = listener;
+  }
+
   /** `resync`: the state re-sent after a broker reconnect, which must not hold up live changes. */
   deliver(deliveries: readonly Delivery[], resync = false): void {
     if (deliveries.length === 0) return;
     const tally = new Tally();
     for (const delivery of deliveries) this.deliverOne(delivery, resync, tally);
     this.record(tally);
+    const listener = this.overflowListener;
+    if (listener) for (const [brokerId] of tally.entries('overflowed')) listener(brokerId);
   }
 
   private deliverOne(delivery: Delivery, resync: boolean, tally: Tally): void {
@@ -114,6 +128,7 @@ export class DeliverySink {
       tally.add('published', connection.id + LABEL_SEPARATOR + kind);
       return true;
     }
+    if (outcome.later) tally.add('overflowed', connection.id);
     this.logRefusal(connection.id, outcome.refused);
     return false;
   }

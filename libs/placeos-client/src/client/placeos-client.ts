@@ -5,6 +5,7 @@ import type { StateChange } from '../model/state-change';
 import { type ModuleSlot, Topology } from '../model/topology';
 import type { TopologyUpdate } from '../model/topology-change';
 import { CoalescingQueue } from '../queue/coalescing-queue';
+import { QueuePacer } from '../queue/queue-pacer';
 import { PlaceOsNotFoundError, RestClient } from '../rest/rest-client';
 import { discoverTopology } from '../topology/discovery';
 import { shardOf } from '../topology/shard';
@@ -104,6 +105,7 @@ export class PlaceOsClient {
       throw new Error(`PlaceOS shard ${index}/${count} is not valid`);
     }
     const concurrency = options.concurrency ?? 8;
+    const pacer = new QueuePacer(this.changes, options.pacer);
     this.concurrency = concurrency;
     if (options.apiKey) {
       this.credentials = new ApiKeyCredentials(options.apiKey);
@@ -150,7 +152,7 @@ export class PlaceOsClient {
           changeKeyOf(change.systemId, change.moduleName, change.index, change.key),
           change,
         ),
-      pacer: options.pacer,
+      pacer,
       onText: (text, socket) => this.onText(text, socket),
       onError: (error, status, detail) => this.onSocketError(error, status, detail),
       log: this.log,
@@ -166,7 +168,7 @@ export class PlaceOsClient {
             change,
           ),
         onLookupChange: () => this.refreshTopologySoon(),
-        pacer: options.pacer,
+        pacer,
       });
     }
   }
@@ -496,7 +498,11 @@ export class PlaceOsClient {
       case 'notify':
       case 'error':
         this.bindings.handle(socket, frame, receivedAt);
-        if (frame.kind === 'success' && this.bindings.pending === 0) this.checkSync();
+        // Summing every socket's pending binds costs a pass over hundreds of sockets at a
+        // million keys: only when this socket has none left can all of them have none.
+        if (frame.kind === 'success' && socket.table.pending === 0 && this.bindings.pending === 0) {
+          this.checkSync();
+        }
         return;
       case 'not-json':
         this.log.warn(

@@ -84,4 +84,31 @@ describe('CoalescingQueue', () => {
     expect(queue.inFlight).toBe(0);
     expect(queue.keyCount).toBe(0);
   });
+
+  it('tells a listener once when the values waiting come down to a threshold', () => {
+    const queue = new CoalescingQueue<number>();
+    for (let i = 0; i < 10; i++) queue.push(`k${i}`, i);
+    const calls: string[] = [];
+    queue.whenSizeAtMost(4, () => calls.push('at most 4'));
+    const cancelled = queue.whenSizeAtMost(4, () => calls.push('cancelled'));
+    cancelled();
+    queue.whenSizeAtMost(20, () => calls.push('at once'));
+    expect(calls).toEqual(['at once']);
+    queue.tryTakeBatch(5);
+    expect(calls).toEqual(['at once']); // 5 still waiting
+    queue.tryTakeBatch(1);
+    expect(calls).toEqual(['at once', 'at most 4']);
+    queue.tryTakeBatch(4);
+    expect(calls).toEqual(['at once', 'at most 4']);
+  });
+
+  it('tells size listeners when it closes (nothing will ever drain it)', () => {
+    const queue = new CoalescingQueue<number>();
+    queue.push('a', 1);
+    queue.push('b', 2);
+    let told = false;
+    queue.whenSizeAtMost(0, () => (told = true));
+    queue.close();
+    expect(told).toBe(true);
+  });
 });

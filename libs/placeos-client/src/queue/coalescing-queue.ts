@@ -44,6 +44,7 @@ export class CoalescingQueue<T> {
   private pushedCount = 0;
   private pendingCount = 0;
   private inFlightCount = 0;
+  private sizeListeners: Array<{ readonly threshold: number; readonly listener: () => void }> = [];
 
   /** Keys with a value waiting (not counting keys only in flight). */
   get size(): number {
@@ -109,6 +110,7 @@ export class CoalescingQueue<T> {
     if (leased.length === 0) return undefined;
     this.pendingCount -= leased.length;
     this.inFlightCount += leased.length;
+    if (this.sizeListeners.length > 0) this.notifySize();
     let released = false;
     return {
       keys,
@@ -118,6 +120,22 @@ export class CoalescingQueue<T> {
         released = true;
         for (const entry of leased) this.release(entry);
       },
+    };
+  }
+
+  /**
+   * Calls `listener` once, as soon as at most `threshold` keys have a value waiting (at once if
+   * that is so now, or when the queue closes). Returns a canceller.
+   */
+  whenSizeAtMost(threshold: number, listener: () => void): () => void {
+    if (this.pendingCount <= threshold || this.closed) {
+      listener();
+      return () => undefined;
+    }
+    const entry = { threshold, listener };
+    this.sizeListeners.push(entry);
+    return () => {
+      this.sizeListeners = this.sizeListeners.filter((e) => e !== entry);
     };
   }
 
@@ -155,6 +173,14 @@ export class CoalescingQueue<T> {
     this.pendingCount = 0;
     this.inFlightCount = 0;
     for (const waiter of this.waiters.splice(0)) waiter.resolve(undefined);
+    this.notifySize();
+  }
+
+  private notifySize(): void {
+    const due = this.sizeListeners.filter((e) => this.closed || this.pendingCount <= e.threshold);
+    if (due.length === 0) return;
+    this.sizeListeners = this.sizeListeners.filter((e) => !due.includes(e));
+    for (const { listener } of due) listener();
   }
 
   private makeReady(entry: Entry<T>): void {

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@test/support/placeos-client-kit';
 import { type ReplyHoldProxy, startReplyHoldProxy } from '@test/support/reply-hold-proxy';
 import { keyOf, latestTexts, startHarness, worldState } from '@test/support/redis-source-harness';
+import { CoalescingQueue } from '../queue/coalescing-queue';
+import { QueuePacer } from '../queue/queue-pacer';
 
 const skipReason = testRedisSkipReason();
 
@@ -133,6 +135,40 @@ describe.skipIf(skipReason !== undefined)('RedisStateSource: reading PlaceOS sta
     expect(liveWhileReading).toBeGreaterThan(0);
     expect(regressions).toEqual([]);
     expect(latestTexts(h.latest)).toEqual(worldState(h.sim));
+  });
+
+  it('reads no further ahead than a slow consumer takes, paced by the queue it fills', async () => {
+    const queue = new CoalescingQueue<string>();
+    const limits = { high: 100, low: 20 };
+    let largest = 0;
+    const h = await startHarness(cleanups, {
+      portfolio: { buildingsPerRegion: 2, levelsPerBuilding: 5, roomsPerLevel: 10 },
+      chunkSize: 10,
+      chunksInFlight: 2,
+      pacer: new QueuePacer(queue, undefined, limits),
+      watch: (c) => {
+        queue.push(keyOf(c.moduleId, c.key), c.text);
+        largest = Math.max(largest, queue.size);
+      },
+    });
+    const expected = worldState(h.sim);
+    const keysPerModule = Math.max(
+      ...h.sim.world.moduleIds().map((id) => h.sim.world.stateHash(id)?.size ?? 0),
+    );
+    // Whatever was asked for before the pacer said stop: two chunks of ten modules.
+    const bound = limits.high + 2 * 10 * keysPerModule;
+    expect(expected.size).toBeGreaterThan(3 * bound);
+    await h.source.start();
+    const taken = new Map<string, string>();
+    while (!h.source.status().synced || queue.size > 0) {
+      const batch = queue.tryTakeBatch(10);
+      batch?.keys.forEach((key, i) => taken.set(key, batch.values[i]));
+      batch?.done();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(taken).toEqual(expected);
+    expect(largest).toBeGreaterThanOrEqual(limits.high);
+    expect(largest).toBeLessThanOrEqual(bound);
   });
 
   it('reports lookup-change after a re-order, and readLookup returns the new mapping', async () => {
