@@ -71,6 +71,25 @@ describe.skipIf(!findRedisServer())('bridge: state from PlaceOS Redis', () => {
     );
   });
 
+  it('counts the bound keys as keys come and go (readiness and metrics read it)', async () => {
+    const boundKeys = async (): Promise<number> => {
+      const res = await fetch(`${h.bridge.url}/health/ready`);
+      return ((await res.json()) as { details: { placeos: { boundKeys: number } } }).details.placeos
+        .boundKeys;
+    };
+    const rec = h.recorders[0];
+    const before = await boundKeys();
+    h.sim.world.setState(display, 'counted', 1);
+    await rec.waitFor(() => valueAt(topicOf('Display', 1, 'counted')) === 1, 5_000, 'new key');
+    expect(await boundKeys()).toBe(before + 1);
+    h.sim.world.setState(display, 'counted', 2);
+    await rec.waitFor(() => valueAt(topicOf('Display', 1, 'counted')) === 2, 5_000, 'new value');
+    expect(await boundKeys()).toBe(before + 1);
+    h.sim.world.deleteState(display, 'counted');
+    await rec.waitFor(() => valueAt(topicOf('Display', 1, 'counted')) === null, 5_000, 'deletion');
+    expect(await boundKeys()).toBe(before);
+  });
+
   it('keeps a status key that contains a slash whole', async () => {
     h.sim.world.setState(panel, 'zone/temperature', 21.5);
     await h.recorders[0].waitFor(

@@ -37,6 +37,8 @@ export class RedisSlotFeed {
   /** Status keys each module in scope holds (from its hash and live changes). */
   private readonly keysOfModule = new Map<string, Set<string>>();
   private takeovers: Array<{ slot: SlotOfModule; moduleId: string; oldKeys: string[] }> = [];
+  /** Keys known × slots of their module, kept as they change: status reads it often. */
+  private boundKeyCount = 0;
 
   constructor(private readonly options: RedisSlotFeedOptions) {
     this.source = new RedisStateSource({
@@ -60,11 +62,7 @@ export class RedisSlotFeed {
 
   /** Status keys known for the bound slots. */
   get boundKeys(): number {
-    let count = 0;
-    for (const [moduleId, slots] of this.slotsOfModule) {
-      count += (this.keysOfModule.get(moduleId)?.size ?? 0) * slots.length;
-    }
-    return count;
+    return this.boundKeyCount;
   }
 
   get lastError(): string | undefined {
@@ -119,6 +117,10 @@ export class RedisSlotFeed {
     this.moduleOfSlot = moduleOfSlot;
     this.source.removeModules([...gone, ...moved]);
     for (const id of gone) this.keysOfModule.delete(id);
+    this.boundKeyCount = 0;
+    for (const [moduleId, slots] of slotsOfModule) {
+      this.boundKeyCount += (this.keysOfModule.get(moduleId)?.size ?? 0) * slots.length;
+    }
     // Moved modules are read again, so their values appear at their new slots.
     this.source.addModules(slotsOfModule.keys());
     if (this.takeovers.length > 0) void this.settleTakeovers();
@@ -161,9 +163,12 @@ export class RedisSlotFeed {
     let json = 'null';
     let invalidJson = false;
     if (change.deleted) {
-      keys.delete(change.key);
+      if (keys.delete(change.key)) this.boundKeyCount -= slots.length;
     } else {
-      keys.add(change.key);
+      if (!keys.has(change.key)) {
+        keys.add(change.key);
+        this.boundKeyCount += slots.length;
+      }
       ({ json, invalid: invalidJson } = jsonTextOf(change.text));
     }
     for (const slot of slots) {
