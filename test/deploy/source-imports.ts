@@ -8,8 +8,21 @@ import { dirname, join, relative, resolve } from 'node:path';
  * may include more than Node loads but never less.
  */
 export function runtimeSources(repositoryRoot: string, entry: string): Set<string> {
+  return runtimeGraph(repositoryRoot, entry).sources;
+}
+
+/** The npm packages those sources import (`@scope/name` or `name`; Node built-ins left out). */
+export function runtimePackages(repositoryRoot: string, entry: string): Set<string> {
+  return runtimeGraph(repositoryRoot, entry).packages;
+}
+
+function runtimeGraph(
+  repositoryRoot: string,
+  entry: string,
+): { sources: Set<string>; packages: Set<string> } {
   const aliases = tsconfigAliases(repositoryRoot);
   const reached = new Set<string>();
+  const packages = new Set<string>();
   const pending = [resolve(repositoryRoot, entry)];
   for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
     if (reached.has(file)) continue;
@@ -17,9 +30,18 @@ export function runtimeSources(repositoryRoot: string, entry: string): Set<strin
     for (const specifier of importSpecifiers(readFileSync(file, 'utf8'))) {
       const target = resolveSpecifier(specifier, dirname(file), aliases);
       if (target) pending.push(target);
+      else if (!specifier.startsWith('node:')) packages.add(packageOf(specifier));
     }
   }
-  return new Set([...reached].map((file) => relative(repositoryRoot, file)));
+  return {
+    sources: new Set([...reached].map((file) => relative(repositoryRoot, file))),
+    packages,
+  };
+}
+
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 const IMPORT =
