@@ -30,6 +30,9 @@ export class ConnectionAttempt {
   /** What the broker's CONNACK granted (MQTT 5 properties). */
   granted?: IConnackPacket['properties'];
   aliases?: TopicAliases;
+  /** Corks the socket until the loop's check phase (see `emit`); off for rate-limited brokers. */
+  coalesceWrites = true;
+  private corked = false;
 
   private constructor(
     readonly client: BridgeClientMqtt,
@@ -83,6 +86,7 @@ export class ConnectionAttempt {
     retain: boolean,
     properties?: PublishProperties,
   ): Promise<unknown> {
+    if (this.coalesceWrites) this.corkUntilImmediate();
     // The payload travels inside an MqttRecord: per-message QoS/retain/properties, and
     // ClientMqtt's `delete data.options` touches only the record, never the payload.
     const record = new MqttRecord<MessagePayload>(
@@ -94,5 +98,23 @@ export class ConnectionAttempt {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  /**
+   * The publishes of one event-loop turn leave in one write. mqtt.js handles each incoming
+   * PUBACK in a tick of its own, and mqtt-packet uncorks the socket on the next tick, so the
+   * publish each acknowledgement frees went out with a system call of its own: a fifth of the
+   * bridge's CPU in a burst. setImmediate runs once the turn's I/O callbacks are done.
+   */
+  private corkUntilImmediate(): void {
+    if (this.corked) return;
+    const stream = this.raw.stream as { cork?: () => void; uncork?: () => void } | undefined;
+    if (typeof stream?.cork !== 'function' || typeof stream.uncork !== 'function') return;
+    stream.cork();
+    this.corked = true;
+    setImmediate(() => {
+      this.corked = false;
+      stream.uncork?.();
+    });
   }
 }

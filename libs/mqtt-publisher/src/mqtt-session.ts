@@ -251,6 +251,8 @@ export class MqttSession {
     // right before that uncork.
     const limiter = this.options.limiter;
     if (limiter.limited) {
+      // A write held to the end of the turn would be counted before its bytes leave.
+      attempt.coalesceWrites = false;
       raw.on('packetsend', (packet) => {
         if (packet.cmd !== 'publish' || attempt.ended) return;
         process.nextTick(() => limiter.written());
