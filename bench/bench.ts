@@ -20,7 +20,14 @@ import { freePort, startTestBroker, type TestBroker } from '@app/testing';
 import { BrokerWatch, type Subject } from './support/broker-watch';
 import { createMemoryCgroup, type MemoryCgroup } from './support/memory-cgroup';
 import { latencyPlotSvg, quantile } from './support/latency-plot';
-import { type ChainFigures, measurePrivacyChainAsBuilt } from './support/privacy-chain';
+import { measurePrivacyChainAsBuilt } from './support/privacy-chain';
+import {
+  type BurstResult,
+  type LatencyResult,
+  type SubjectRun,
+  type SyncResult,
+  table,
+} from './support/bench-report';
 import {
   BRIDGE_MAIN,
   procStat,
@@ -60,38 +67,6 @@ const ADMIN_TOKEN = 'bench-token-0123456789';
 const OUT_DIR = join(__dirname, '..', 'docs', 'bench');
 /** A burst is over once nothing more arrived for this long (the figure is the last arrival). */
 const QUIET_MS = 1500;
-
-interface SyncResult {
-  keys: number;
-  seconds: number;
-  peakRssMb: number;
-}
-interface BurstResult {
-  rules: number;
-  changes: number;
-  seconds: number;
-  changesPerSecond: number;
-  cpuSeconds: number;
-  /** Every burst topic ended at its last value and none was left at an older one. */
-  complete: boolean;
-}
-interface LatencyResult {
-  rate: number;
-  offered: number;
-  delivered: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  samples: number[];
-}
-interface SubjectRun {
-  sync: SyncResult;
-  /** The same sync in a memory cgroup of the scale's container limit (the bridge only). */
-  container?: SyncResult & { limitMb: number };
-  containerSkipped?: string;
-  bursts: BurstResult[];
-  latency: LatencyResult[];
-}
 
 /** A running subject: the bridge (built, as `npm start` runs it) or the bare baseline. */
 interface RunningSubject {
@@ -328,89 +303,6 @@ async function runInContainer(
   }
 }
 
-const ms = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '—');
-const ratio = (bridge: number, bare: number): string =>
-  Number.isFinite(bridge / bare) ? `${(bridge / bare).toFixed(2)}×` : '—';
-
-function table(runs: Record<string, Record<Subject, SubjectRun>>, chain: ChainFigures): string {
-  const rows: string[][] = [];
-  for (const [scale, bySubject] of Object.entries(runs)) {
-    const { bridge, bare } = bySubject;
-    rows.push([
-      `${scale}: start → every topic on the broker (${bridge.sync.keys.toLocaleString('en')} keys, ${SCALES[scale].source === 'redis' ? "from PlaceOS' Redis" : 'over the API'})`,
-      `${bridge.sync.seconds.toFixed(1)} s`,
-      `${bare.sync.seconds.toFixed(1)} s`,
-      ratio(bridge.sync.seconds, bare.sync.seconds),
-    ]);
-    rows.push([
-      `${scale}: peak RSS, no memory limit (V8 sized for this machine's RAM)`,
-      `${bridge.sync.peakRssMb} MB`,
-      `${bare.sync.peakRssMb} MB`,
-      ratio(bridge.sync.peakRssMb, bare.sync.peakRssMb),
-    ]);
-    if (bridge.container) {
-      rows.push([
-        `${scale}: bridge in a ${bridge.container.limitMb} MiB container: sync, peak RSS`,
-        `${bridge.container.seconds.toFixed(1)} s, ${bridge.container.peakRssMb} MB`,
-        '',
-        '',
-      ]);
-    }
-    const bareBurst = bare.bursts[0];
-    for (const burst of bridge.bursts) {
-      if (!bareBurst) break;
-      rows.push([
-        `burst of ${burst.changes.toLocaleString('en')} changes, ${burst.rules} rules: changes/s (bridge CPU s)`,
-        `${burst.changesPerSecond.toLocaleString('en')} (${burst.cpuSeconds.toFixed(2)})${burst.complete ? '' : ' incomplete'}`,
-        `${bareBurst.changesPerSecond.toLocaleString('en')} (${bareBurst.cpuSeconds.toFixed(2)})`,
-        ratio(burst.changesPerSecond, bareBurst.changesPerSecond),
-      ]);
-    }
-    bridge.latency.forEach((latency, i) => {
-      const base = bare.latency[i];
-      if (!base) return;
-      for (const [name, key] of [
-        ['p50', 'p50'],
-        ['p99', 'p99'],
-        ['p99.9', 'p999'],
-      ] as const) {
-        rows.push([
-          `${latency.rate.toLocaleString('en')} changes/s: ${name} latency`,
-          ms(latency[key]),
-          ms(base[key]),
-          ratio(latency[key], base[key]),
-        ]);
-      }
-      rows.push([
-        `${latency.rate.toLocaleString('en')} changes/s: stamped messages received (values written)`,
-        `${latency.delivered.toLocaleString('en')} / ${latency.offered.toLocaleString('en')}`,
-        `${base.delivered.toLocaleString('en')} / ${base.offered.toLocaleString('en')}`,
-        '',
-      ]);
-    });
-  }
-  rows.push([
-    'privacy chain, 20 rules, typical 200-byte value: rules only (CPU)',
-    `${chain.rulesOnlyMicros.toFixed(1)} µs`,
-    '',
-    '',
-  ]);
-  rows.push([
-    'privacy chain, 20 rules, typical value: parse, rules, re-serialise, payload (CPU)',
-    `${chain.plannedMicros.toFixed(1)} µs`,
-    '',
-    '',
-  ]);
-  const header = ['figure', 'bridge', 'bare mqtt.js', 'bridge / bare'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [
-    line(header),
-    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
-    ...rows.map(line),
-  ].join('\n');
-}
-
 async function main(): Promise<void> {
   const broker = await startTestBroker({ kind: 'mosquitto' });
   const runs: Record<string, Record<Subject, SubjectRun>> = {};
@@ -459,7 +351,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(runs, (k, v: unknown) => (k === 'samples' ? undefined : v), 2));
     return;
   }
-  const markdown = table(runs, chain);
+  const markdown = table(runs, chain, (scale) => SCALES[scale].source);
   const date = new Date().toISOString().slice(0, 10);
   console.log(`\n${date}, ${machine}\n\n${markdown}\n`);
   mkdirSync(OUT_DIR, { recursive: true });

@@ -13,16 +13,13 @@ import {
   BRIDGE_PIPELINE,
   type BridgePipeline,
   type BrokerTarget,
-  DeliveryLedger,
-  DeliveryPlanner,
-  DeliverySink,
   type LeakFindings,
   PipelineModule,
-  StateStore,
+  type PipelineOptions,
 } from '@app/pipeline';
 import { RuleSet } from '@app/privacy';
 import { RULES_STORE, type RulesStore, RulesStoreModule } from '@app/rules-store';
-import { TopicMapper } from '@app/topics';
+import { TopicMapper, TopicsModule } from '@app/topics';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { BridgeLifecycle } from './bridge-lifecycle';
@@ -34,7 +31,8 @@ type Connections = Map<string, BrokerConnection>;
 
 /**
  * The composition root: each library brings its own Nest module (the rules store, the broker
- * connections, the PlaceOS client, the pipeline with its event handlers and interceptors); this
+ * connections, the PlaceOS client, the topic mapper, the pipeline with its event handlers and
+ * interceptors); this
  * module wires them to one another and provides what the admin API and health checks read.
  * Global, so those modules find BRIDGE_VIEW and READINESS_PROBES.
  */
@@ -68,34 +66,35 @@ export class BridgeCoreModule {
             pacer,
           }),
         }),
+        TopicsModule.forRoot({ hierarchy: config.placeos.hierarchy }),
         PipelineModule.forRootAsync({
           imports: [parts],
-          inject: [BROKER_TARGETS, BROKER_CONNECTIONS, PlaceOsClient, BridgeMetrics, LEAK_FINDINGS],
+          inject: [
+            TopicMapper,
+            BROKER_TARGETS,
+            BROKER_CONNECTIONS,
+            PlaceOsClient,
+            BridgeMetrics,
+            LEAK_FINDINGS,
+          ],
           useFactory: (
+            mapper: TopicMapper,
             targets: BrokerTarget[],
             connections: Connections,
             client: PlaceOsClient,
             metrics: BridgeMetrics,
             findings: LeakFindings,
-          ) => {
-            const ledger = new DeliveryLedger();
-            const pipelineLogger = logger.child({ component: 'pipeline' });
-            return {
-              mapper: new TopicMapper({ hierarchy: config.placeos.hierarchy }),
-              store: new StateStore(),
-              ledger,
-              planner: new DeliveryPlanner(targets, {
-                hierarchy: config.placeos.hierarchy,
-                timeUnit: config.payloadTimeUnit,
-                findings,
-              }),
-              sink: new DeliverySink(connections, ledger, metrics, pipelineLogger),
-              metrics,
-              logger: pipelineLogger,
-              topology: () => client.topology,
-              ownsMetadata: metadataOwnership(config.shard),
-            };
-          },
+          ): PipelineOptions => ({
+            mapper,
+            targets,
+            connections,
+            timeUnit: config.payloadTimeUnit,
+            findings,
+            metrics,
+            logger: logger.child({ component: 'pipeline' }),
+            topology: () => client.topology,
+            ownsMetadata: metadataOwnership(config.shard),
+          }),
         }),
       ],
       providers: [

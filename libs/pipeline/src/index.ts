@@ -27,3 +27,4 @@ export { PublishInterceptor } from './nest/publish.interceptor';
 export { StateEventsController } from './nest/state-events.controller';
 export { PipelineModule } from './nest/pipeline.module';
 export type { PipelineModuleAsyncOptions } from './nest/pipeline.module';
+export type { PipelineOptions } from './nest/pipeline-options';

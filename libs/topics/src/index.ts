@@ -25,3 +25,4 @@ export {
   validateTopicPrefix,
   validateTopicTemplate,
 } from './topic-rewrite';
+export { TopicsModule, type TopicsModuleOptions } from './topics.module';

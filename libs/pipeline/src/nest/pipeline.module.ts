@@ -4,7 +4,8 @@ import {
   Module,
   type ModuleMetadata,
 } from '@nestjs/common';
-import { BridgePipeline, type BridgePipelineParts } from '../bridge-pipeline';
+import { BridgePipeline } from '../bridge-pipeline';
+import { type PipelineOptions, pipelineParts } from './pipeline-options';
 import { BRIDGE_PIPELINE } from './pipeline.tokens';
 import { PrivacyInterceptor } from './privacy.interceptor';
 import { PublishInterceptor } from './publish.interceptor';
@@ -13,8 +14,8 @@ import { StateEventsController } from './state-events.controller';
 export interface PipelineModuleAsyncOptions {
   imports?: ModuleMetadata['imports'];
   inject?: FactoryProvider['inject'];
-  /** The pipeline's parts (mapper, store, planner, sink…), built from other providers. */
-  useFactory: (...dependencies: never[]) => BridgePipelineParts | Promise<BridgePipelineParts>;
+  /** What the pipeline is wired to (mapper, brokers, metrics…), from other providers. */
+  useFactory: (...dependencies: never[]) => PipelineOptions | Promise<PipelineOptions>;
 }
 
 /**
@@ -35,7 +36,7 @@ export class PipelineModule {
           provide: BRIDGE_PIPELINE,
           inject: options.inject ?? [],
           useFactory: async (...dependencies: never[]) =>
-            new BridgePipeline(await options.useFactory(...dependencies)),
+            new BridgePipeline(pipelineParts(await options.useFactory(...dependencies))),
         },
         PrivacyInterceptor,
         PublishInterceptor,
