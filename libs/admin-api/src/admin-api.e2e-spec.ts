@@ -1,3 +1,4 @@
+import { RULE_CONTENT_FIELDS } from '@app/rules-store';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -654,19 +655,7 @@ describe('admin API rules', () => {
     expect(Object.keys(paths['/api/v1/brokers'])).toEqual(['get']);
     const schemas = res.body.components.schemas;
     expect(Object.keys(schemas.RuleInputDto.properties)).toEqual(
-      expect.arrayContaining([
-        'name',
-        'description',
-        'enabled',
-        'priority',
-        'topic',
-        'brokers',
-        'match',
-        'keys',
-        'action',
-        'mask',
-        'replacement',
-      ]),
+      expect.arrayContaining([...RULE_CONTENT_FIELDS]),
     );
     expect(schemas.RuleInputDto.required).toEqual(expect.arrayContaining(['name', 'action']));
     expect(schemas.RuleMatchDto.properties.detector.enum).toEqual(

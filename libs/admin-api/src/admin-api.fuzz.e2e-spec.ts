@@ -1,3 +1,4 @@
+import { RULE_CONTENT_FIELDS } from '@app/rules-store';
 import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,17 +6,7 @@ import { createTestAdminApp, type TestAdminApp } from './admin-api.e2e-helpers';
 
 const TOKEN = 'fuzz-token';
 const RULE_FIELDS = [
-  'name',
-  'description',
-  'enabled',
-  'priority',
-  'topic',
-  'brokers',
-  'match',
-  'keys',
-  'action',
-  'mask',
-  'replacement',
+  ...RULE_CONTENT_FIELDS,
   'id',
   'version',
   'detector',

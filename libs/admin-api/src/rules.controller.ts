@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import {
+  applyDecorators,
   BadRequestException,
   Body,
   Delete,
@@ -49,6 +50,18 @@ const IF_MATCH_HEADER = {
   required: false,
   description: 'The version the change is based on ("3", 3 or W/"3"); a stale one is a 412.',
 };
+
+/** The documentation PUT and PATCH of one rule share: If-Match and what each can answer. */
+function ApiRuleChange(): MethodDecorator {
+  return applyDecorators(
+    ApiHeader(IF_MATCH_HEADER),
+    ApiOkResponse({ type: RuleDto }),
+    ApiBadRequestResponse(),
+    ApiNotFoundResponse(),
+    ApiConflictResponse({ description: 'The name is taken.' }),
+    ApiPreconditionFailedResponse({ description: 'If-Match names a stale version.' }),
+  );
+}
 
 /** Privacy rules CRUD, GitOps sync of the whole set, and the preview dry run. */
 @ApiTags('rules')
@@ -159,12 +172,7 @@ export class RulesController {
 
   @Put(':id')
   @ApiOperation({ summary: 'Replace a rule' })
-  @ApiHeader(IF_MATCH_HEADER)
-  @ApiOkResponse({ type: RuleDto })
-  @ApiBadRequestResponse()
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'The name is taken.' })
-  @ApiPreconditionFailedResponse({ description: 'If-Match names a stale version.' })
+  @ApiRuleChange()
   async replace(
     @Param('id') id: string,
     @Body() dto: RuleInputDto,
@@ -182,12 +190,7 @@ export class RulesController {
     description:
       'Present fields replace the stored ones (objects as a whole); null removes an optional field.',
   })
-  @ApiHeader(IF_MATCH_HEADER)
-  @ApiOkResponse({ type: RuleDto })
-  @ApiBadRequestResponse()
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'The name is taken.' })
-  @ApiPreconditionFailedResponse({ description: 'If-Match names a stale version.' })
+  @ApiRuleChange()
   async patch(
     @Param('id') id: string,
     @Body() dto: RulePatchDto,

@@ -8,6 +8,7 @@ export {
   SubjectNotFoundError,
 } from './rules-store-errors';
 export type { StoredSubject, SubjectInput } from './subject-records';
+export { RULE_CONTENT_FIELDS } from './rule-content';
 export { openRulesStore } from './open-rules-store';
 export { SqliteRulesStore } from './sqlite-rules-store';
 export { SQLITE_MIGRATIONS, runSqliteMigrations } from './sqlite-migrations';

@@ -1,48 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import type { PrivacyRule, PrivacyRuleInput } from '@app/privacy';
-import { Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import { ChangeListeners } from './change-listeners';
 import {
   postgresConnectionSettings,
-  type PostgresConnectionSettings,
   type PostgresRulesStoreOptions,
 } from './postgres-connection-settings';
-import {
-  changePayload,
-  PostgresChangeListener,
-  RULES_CHANGED_CHANNEL,
-} from './postgres-change-listener';
+import { changePayload, PostgresChangeListener } from './postgres-change-listener';
 import { runPostgresMigrations } from './postgres-migrations';
-import { insertSubject, readSubjects, removeSubject, storedSubjectKey } from './postgres-subjects';
-import { planRuleSetReplacement } from './rule-set-replacement';
-import { scrubSecrets } from '@app/redaction';
+import { PostgresPool, type Queryable } from './postgres-pool';
+import { lockedWrite, READ_REVISION, readRevision, type WriteOutcome } from './postgres-revision';
 import {
-  contentOf,
-  describeError,
-  isWellFormedSecret,
-  mergeChanges,
-  newRule,
-  nextVersion,
-  type RuleContent,
-  type RuleRow,
-  ruleFromRow,
-} from './rule-content';
+  deleteRule,
+  insertRule,
+  readRule,
+  readRules,
+  readRuleToChange,
+  updateRule,
+} from './postgres-rule-queries';
+import { storedSecret } from './postgres-secrets';
+import { insertSubject, readSubjects, removeSubject } from './postgres-subjects';
+import { contentOf, mergeChanges } from './rule-content';
 import { RuleIdGenerator } from './rule-id-generator';
+import { planRuleSetReplacement } from './rule-set-replacement';
 import type { RulesStore } from './rules-store';
-import {
-  RuleNameTakenError,
-  RuleNotFoundError,
-  RulesStoreError,
-  RuleVersionMismatchError,
-} from './rules-store-errors';
+import { RulesStoreError } from './rules-store-errors';
+import { brokerSecretSlot, SUBJECT_KEY_SLOT } from './stored-secrets';
 import type { StoredSubject, SubjectInput } from './subject-records';
-
-/** Anything that runs a query: the pool (autocommit) or a client inside a transaction. */
-type Queryable = Pick<PoolClient, 'query'>;
-
-/** `body::text` so the stored JSON is parsed by us, exactly as the SQLite store does. */
-const RULE_COLUMNS = 'id, name, version, created_at, body::text AS body';
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Rules in PostgreSQL, shared by several bridge replicas. Same semantics as SqliteRulesStore.
@@ -54,7 +38,7 @@ const UNIQUE_VIOLATION = '23505';
  * safety net for notifications lost while that connection was down.
  */
 export class PostgresRulesStore implements RulesStore {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners: ChangeListeners;
   private readonly ids = new RuleIdGenerator();
   private readonly subjectIds = new RuleIdGenerator('subject');
   private closing: Promise<void> | undefined;
@@ -64,20 +48,20 @@ export class PostgresRulesStore implements RulesStore {
   private readonly changes: PostgresChangeListener;
 
   private constructor(
-    private readonly pool: Pool,
-    private readonly settings: PostgresConnectionSettings,
+    private readonly db: PostgresPool,
     private readonly logger?: Logger,
   ) {
-    this.scope = settings.schema ?? '';
+    this.listeners = new ChangeListeners(logger);
+    this.scope = db.settings.schema ?? '';
     this.changes = new PostgresChangeListener(
       {
-        ...settings.pool,
+        ...db.settings.pool,
         application_name: `placeos-mqtt-bridge listen ${this.scope}`.trim(),
       },
       this.scope,
       this.writer,
-      () => this.notify(),
-      (error) => this.scrub(describeError(error)),
+      () => this.listeners.notify(),
+      (error) => db.describe(error),
       logger,
     );
   }
@@ -97,32 +81,23 @@ export class PostgresRulesStore implements RulesStore {
     options: PostgresRulesStoreOptions & { logger?: Logger } = {},
   ): Promise<PostgresRulesStore> {
     const settings = postgresConnectionSettings(url, options);
-    const pool = new Pool(settings.pool);
-    // An idle connection that the server drops emits 'error' on the pool; unhandled, it would
-    // crash the process. The pool replaces the connection, so a warning is enough.
-    pool.on('error', (error) =>
-      options.logger?.warn(
-        { err: scrubSecrets(describeError(error), [settings.password]) },
-        'An idle rules database connection failed',
-      ),
-    );
-    const store = new PostgresRulesStore(pool, settings, options.logger);
+    const db = new PostgresPool(settings, options.logger);
+    const store = new PostgresRulesStore(db, options.logger);
     try {
-      const client = await store.connect();
+      const client = await db.connect();
       let applied: number[];
       try {
         applied = await runPostgresMigrations(client, { schema: settings.schema });
       } catch (error) {
-        throw store.asStoreError(
-          error,
-          `Cannot migrate the rules database ${settings.redactedUrl}`,
-        );
+        throw db.asStoreError(error, `Cannot migrate the rules database ${settings.redactedUrl}`);
       } finally {
         client.release();
       }
-      await Promise.all([store.readAll(pool), readSubjects(pool)]).catch((error: unknown) => {
-        throw store.asStoreError(error, `Cannot read the rules database ${settings.redactedUrl}`);
-      });
+      await Promise.all([readRules(db.autocommit), readSubjects(db.autocommit)]).catch(
+        (error: unknown) => {
+          throw db.asStoreError(error, `Cannot read the rules database ${settings.redactedUrl}`);
+        },
+      );
       options.logger?.info(
         { url: settings.redactedUrl, schema: settings.schema, migrationsApplied: applied },
         'Opened the rules database (PostgreSQL)',
@@ -130,30 +105,30 @@ export class PostgresRulesStore implements RulesStore {
       store.changes.start();
       return store;
     } catch (error) {
-      await pool.end().catch(() => undefined);
+      await db.end().catch(() => undefined);
       throw error;
     }
   }
 
   list(): Promise<PrivacyRule[]> {
-    return this.run(() => this.readAll(this.pool));
+    return this.run(() => readRules(this.db.autocommit));
   }
 
   get(id: string): Promise<PrivacyRule | undefined> {
-    return this.run(() => this.readOne(this.pool, id));
+    return this.run(() => readRule(this.db.autocommit, id));
   }
 
   create(input: PrivacyRuleInput): Promise<PrivacyRule> {
     return this.write(async (tx) => {
-      const rule = await this.insert(tx, contentOf(input), new Date().toISOString());
+      const rule = await insertRule(tx, this.ids, contentOf(input), new Date().toISOString());
       return { result: rule, changed: true };
     });
   }
 
   replace(id: string, input: PrivacyRuleInput, expectedVersion?: number): Promise<PrivacyRule> {
     return this.write(async (tx) => {
-      const existing = await this.readExisting(tx, id, expectedVersion);
-      return { result: await this.update(tx, existing, contentOf(input)), changed: true };
+      const existing = await readRuleToChange(tx, id, expectedVersion);
+      return { result: await updateRule(tx, existing, contentOf(input)), changed: true };
     });
   }
 
@@ -163,35 +138,35 @@ export class PostgresRulesStore implements RulesStore {
     expectedVersion?: number,
   ): Promise<PrivacyRule> {
     return this.write(async (tx) => {
-      const existing = await this.readExisting(tx, id, expectedVersion);
+      const existing = await readRuleToChange(tx, id, expectedVersion);
       const content = mergeChanges(existing, changes);
-      return { result: await this.update(tx, existing, content), changed: true };
+      return { result: await updateRule(tx, existing, content), changed: true };
     });
   }
 
   delete(id: string, expectedVersion?: number): Promise<void> {
     return this.write(async (tx) => {
-      await this.readExisting(tx, id, expectedVersion);
-      await tx.query('DELETE FROM rules WHERE id = $1', [id]);
+      await readRuleToChange(tx, id, expectedVersion);
+      await deleteRule(tx, id);
       return { result: undefined, changed: true };
     });
   }
 
   replaceAll(inputs: PrivacyRuleInput[]): Promise<PrivacyRule[]> {
     return this.write(async (tx) => {
-      const { deleted, writes } = planRuleSetReplacement(await this.readAll(tx), inputs);
-      for (const rule of deleted) await tx.query('DELETE FROM rules WHERE id = $1', [rule.id]);
+      const { deleted, writes } = planRuleSetReplacement(await readRules(tx), inputs);
+      for (const rule of deleted) await deleteRule(tx, rule.id);
       const now = new Date().toISOString();
       for (const { content, existing } of writes) {
-        if (existing) await this.update(tx, existing, content, now);
-        else await this.insert(tx, content, now);
+        if (existing) await updateRule(tx, existing, content, now);
+        else await insertRule(tx, this.ids, content, now);
       }
-      return { result: await this.readAll(tx), changed: deleted.length + writes.length > 0 };
+      return { result: await readRules(tx), changed: deleted.length + writes.length > 0 };
     });
   }
 
   listSubjects(): Promise<StoredSubject[]> {
-    return this.run(() => readSubjects(this.pool));
+    return this.run(() => readSubjects(this.db.autocommit));
   }
 
   createSubject(input: SubjectInput): Promise<StoredSubject> {
@@ -209,204 +184,49 @@ export class PostgresRulesStore implements RulesStore {
   }
 
   subjectKey(): Promise<string> {
-    return this.run(() => storedSubjectKey(this.pool));
+    return this.run(() => storedSecret(this.db.autocommit, SUBJECT_KEY_SLOT));
   }
 
   revision(): Promise<number> {
-    return this.run(async () => {
-      const result = await this.pool.query<{ value: string }>(
-        'SELECT value FROM rules_revision WHERE singleton',
-      );
-      const value = result.rows[0]?.value;
-      if (value === undefined)
-        throw new RulesStoreError('The rules database has no revision counter');
-      // BIGINT arrives as a string; a counter bumped once per change stays far below 2^53.
-      return Number(value);
-    });
+    return this.run(() => readRevision(this.db.autocommit));
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.add(listener);
   }
 
-  /**
-   * Two replicas asking for a new broker's secret at once both INSERT; ON CONFLICT makes the
-   * second one a no-op (it waits for the first to commit), and both then read the same row.
-   */
   brokerSecret(brokerId: string): Promise<string> {
-    return this.run(async () => {
-      await this.pool.query(
-        'INSERT INTO broker_secrets (broker_id, secret) VALUES ($1, $2) ON CONFLICT (broker_id) DO NOTHING',
-        [brokerId, randomBytes(32).toString('hex')],
-      );
-      const result = await this.pool.query<{ secret: string }>(
-        'SELECT secret FROM broker_secrets WHERE broker_id = $1',
-        [brokerId],
-      );
-      const secret = result.rows[0]?.secret;
-      if (!isWellFormedSecret(secret))
-        throw new RulesStoreError(`The stored secret of broker ${brokerId} is damaged`);
-      return secret;
-    });
+    return this.run(() => storedSecret(this.db.autocommit, brokerSecretSlot(brokerId)));
   }
 
   ping(): Promise<void> {
     return this.run(async () => {
-      await this.pool.query('SELECT value FROM rules_revision WHERE singleton');
+      await this.db.autocommit.query(READ_REVISION);
     });
   }
 
   close(): Promise<void> {
     if (!this.closing) {
       this.listeners.clear();
-      this.closing = Promise.all([this.changes.stop(), this.pool.end()])
+      this.closing = Promise.all([this.changes.stop(), this.db.end()])
         .then(() => undefined)
         .catch((error: unknown) => {
-          this.logger?.warn(
-            { err: this.scrub(describeError(error)) },
-            'Closing the rules database failed',
-          );
+          this.logger?.warn({ err: this.db.describe(error) }, 'Closing the rules database failed');
         });
     }
     return this.closing;
   }
 
-  private async readAll(q: Queryable): Promise<PrivacyRule[]> {
-    const result = await q.query<RuleRow>(
-      `SELECT ${RULE_COLUMNS} FROM rules ORDER BY priority, created_at, id`,
-    );
-    return result.rows.map(ruleFromRow);
-  }
-
-  private async readOne(q: Queryable, id: string): Promise<PrivacyRule | undefined> {
-    const result = await q.query<RuleRow>(`SELECT ${RULE_COLUMNS} FROM rules WHERE id = $1`, [id]);
-    const row = result.rows[0];
-    return row ? ruleFromRow(row) : undefined;
-  }
-
-  private async readExisting(
-    tx: Queryable,
-    id: string,
-    expectedVersion: number | undefined,
-  ): Promise<PrivacyRule> {
-    // Read after the revision lock was taken, so this is the latest committed version.
-    const existing = await this.readOne(tx, id);
-    if (!existing) throw new RuleNotFoundError(id);
-    if (expectedVersion !== undefined && existing.version !== expectedVersion)
-      throw new RuleVersionMismatchError(id, expectedVersion, existing.version);
-    return existing;
-  }
-
-  private async insert(tx: Queryable, content: RuleContent, now: string): Promise<PrivacyRule> {
-    const rule = newRule(this.ids.next(), content, now);
-    await withNameCheck(rule.name, () =>
-      tx.query(
-        'INSERT INTO rules (id, name, priority, created_at, version, body) VALUES ($1, $2, $3, $4, $5, $6)',
-        [rule.id, rule.name, rule.priority, rule.createdAt, rule.version, JSON.stringify(rule)],
-      ),
-    );
-    return rule;
-  }
-
-  private async update(
-    tx: Queryable,
-    existing: PrivacyRule,
-    content: RuleContent,
-    now = new Date().toISOString(),
-  ): Promise<PrivacyRule> {
-    const rule = nextVersion(existing, content, now);
-    await withNameCheck(rule.name, () =>
-      tx.query('UPDATE rules SET name = $1, priority = $2, version = $3, body = $4 WHERE id = $5', [
-        rule.name,
-        rule.priority,
-        rule.version,
-        JSON.stringify(rule),
-        rule.id,
-      ]),
-    );
-    return rule;
-  }
-
   /**
-   * Runs a write in one transaction holding the revision row lock; bumps the revision and
-   * notifies listeners (after COMMIT) if it changed anything.
+   * Runs a write in one transaction holding the revision row lock (see lockedWrite); notifies
+   * listeners after COMMIT if it changed anything.
    */
-  private async write<T>(
-    body: (tx: Queryable) => Promise<{ result: T; changed: boolean }>,
-  ): Promise<T> {
-    const { result, changed } = await this.run(async () => {
-      const client = await this.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT value FROM rules_revision WHERE singleton FOR UPDATE');
-        const outcome = await body(client);
-        if (outcome.changed) {
-          await client.query('UPDATE rules_revision SET value = value + 1 WHERE singleton');
-          // Delivered to the other replicas' listeners only if this transaction commits.
-          await client.query('SELECT pg_notify($1, $2)', [
-            RULES_CHANGED_CHANNEL,
-            changePayload(this.scope, this.writer),
-          ]);
-        }
-        await client.query('COMMIT');
-        return outcome;
-      } catch (error) {
-        // A connection that cannot even roll back is discarded rather than reused.
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    });
-    if (changed) this.notify();
+  private async write<T>(body: (tx: Queryable) => Promise<WriteOutcome<T>>): Promise<T> {
+    const { result, changed } = await this.run(() =>
+      lockedWrite(this.db, changePayload(this.scope, this.writer), body),
+    );
+    if (changed) this.listeners.notify();
     return result;
-  }
-
-  /**
-   * A pooled connection, with connection failures explained (host, database, reason). While
-   * checked out, a client has no 'error' listener of the pool's; a dropped connection would
-   * then be an unhandled 'error' event, so one is attached until release (the failing query
-   * rejects anyway).
-   */
-  private async connect(): Promise<PoolClient> {
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      // pg's own wording for a connect timeout ("timeout expired") does not say what timed out.
-      const reason = /timeout/i.test(describeError(error))
-        ? `no connection within ${String(this.settings.pool.connectionTimeoutMillis)} ms`
-        : this.reasonOf(error);
-      throw new RulesStoreError(
-        `Cannot connect to the rules database (host ${this.settings.host}, database ` +
-          `${this.settings.database}, URL ${this.settings.redactedUrl}): ${reason}. ` +
-          'Check that PostgreSQL is running and reachable and that the credentials are right.',
-      );
-    }
-    const ignore = (): void => undefined;
-    client.on('error', ignore);
-    const release = client.release.bind(client);
-    client.release = (destroy?: boolean | Error) => {
-      client.removeListener('error', ignore);
-      release(destroy);
-    };
-    return client;
-  }
-
-  private notify(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (error) {
-        this.logger?.warn({ err: error }, 'A rules change listener failed');
-      }
-    }
   }
 
   /** Maps driver failures to RulesStoreError; the store's own errors pass through. */
@@ -415,31 +235,7 @@ export class PostgresRulesStore implements RulesStore {
     try {
       return await operation();
     } catch (error) {
-      throw this.asStoreError(error, `Rules database (${this.settings.redactedUrl}) failed`);
+      throw this.db.asStoreError(error, `Rules database (${this.db.settings.redactedUrl}) failed`);
     }
-  }
-
-  private asStoreError(error: unknown, context: string): RulesStoreError {
-    if (error instanceof RulesStoreError) return error;
-    return new RulesStoreError(`${context}: ${this.reasonOf(error)}`);
-  }
-
-  /** A driver error as one line, never quoting the password. */
-  private reasonOf(error: unknown): string {
-    return this.scrub(describeError(error));
-  }
-
-  private scrub(text: string): string {
-    return scrubSecrets(text, [this.settings.password]);
-  }
-}
-
-async function withNameCheck(name: string, statement: () => Promise<unknown>): Promise<void> {
-  try {
-    await statement();
-  } catch (error) {
-    if ((error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION)
-      throw new RuleNameTakenError(name);
-    throw error;
   }
 }

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import type { PoolClient } from 'pg';
-import { isWellFormedSecret } from './rule-content';
-import { RulesStoreError, SubjectExistsError, SubjectNotFoundError } from './rules-store-errors';
+import type { Queryable } from './postgres-pool';
+import { SubjectExistsError, SubjectNotFoundError } from './rules-store-errors';
 import {
   checkSubjectInput,
-  SUBJECT_KEY_NAME,
+  newSubject,
   type StoredSubject,
   type SubjectInput,
   type SubjectRow,
@@ -12,8 +10,6 @@ import {
 } from './subject-records';
 
 // The data-subject queries of PostgresRulesStore; writes run inside its locked transaction.
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 export async function readSubjects(q: Queryable): Promise<StoredSubject[]> {
   const result = await q.query<SubjectRow>(
@@ -34,8 +30,7 @@ export async function insertSubject(
     input.digest,
   ]);
   if (existing.rows[0]) throw new SubjectExistsError(existing.rows[0].id);
-  const subject: StoredSubject = { id, digest: input.digest, action: input.action, createdAt: now };
-  if (input.replacement !== undefined) subject.replacement = input.replacement;
+  const subject = newSubject(id, input, now);
   await tx.query(
     'INSERT INTO subjects (id, digest, action, replacement, created_at) VALUES ($1, $2, $3, $4, $5)',
     [subject.id, subject.digest, subject.action, subject.replacement ?? null, subject.createdAt],
@@ -46,19 +41,4 @@ export async function insertSubject(
 export async function removeSubject(tx: Queryable, id: string): Promise<void> {
   const result = await tx.query('DELETE FROM subjects WHERE id = $1', [id]);
   if (result.rowCount === 0) throw new SubjectNotFoundError(id);
-}
-
-/** As for broker secrets: the first replica to ask creates the key, and every replica reads it. */
-export async function storedSubjectKey(q: Queryable): Promise<string> {
-  await q.query(
-    'INSERT INTO store_keys (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
-    [SUBJECT_KEY_NAME, randomBytes(32).toString('hex')],
-  );
-  const result = await q.query<{ secret: string }>(
-    'SELECT secret FROM store_keys WHERE name = $1',
-    [SUBJECT_KEY_NAME],
-  );
-  const secret = result.rows[0]?.secret;
-  if (!isWellFormedSecret(secret)) throw new RulesStoreError('The stored subject key is damaged');
-  return secret;
 }

@@ -1,5 +1,5 @@
 import { normalizeRule, type PrivacyRule, type PrivacyRuleInput } from '@app/privacy';
-import { RulesStoreError } from './rules-store-errors';
+import { RuleNotFoundError, RulesStoreError, RuleVersionMismatchError } from './rules-store-errors';
 
 /** What a caller controls in a rule; the store owns id, version and the timestamps. */
 export type RuleContent = Omit<PrivacyRule, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
@@ -13,7 +13,8 @@ export interface RuleRow {
   body: string;
 }
 
-const CONTENT_FIELDS = [
+/** The fields of RuleContent (what a caller controls), in the order a stored rule lists them. */
+export const RULE_CONTENT_FIELDS = [
   'name',
   'description',
   'enabled',
@@ -31,7 +32,7 @@ const CONTENT_FIELDS = [
 export function contentOf(input: PrivacyRuleInput): RuleContent {
   const normalized = normalizeRule(input) as Partial<Record<keyof RuleContent, unknown>>;
   const content: Record<string, unknown> = {};
-  for (const field of CONTENT_FIELDS)
+  for (const field of RULE_CONTENT_FIELDS)
     if (normalized[field] !== undefined) content[field] = normalized[field];
   return content as unknown as RuleContent;
 }
@@ -39,7 +40,8 @@ export function contentOf(input: PrivacyRuleInput): RuleContent {
 /** The content part of a stored rule, comparable with `contentOf` through canonical JSON. */
 export function contentOfRule(rule: PrivacyRule): RuleContent {
   const content: Record<string, unknown> = {};
-  for (const field of CONTENT_FIELDS) if (rule[field] !== undefined) content[field] = rule[field];
+  for (const field of RULE_CONTENT_FIELDS)
+    if (rule[field] !== undefined) content[field] = rule[field];
   return content as unknown as RuleContent;
 }
 
@@ -66,6 +68,21 @@ export function nextVersion(existing: PrivacyRule, content: RuleContent, now: st
   };
 }
 
+/**
+ * The stored rule a change applies to: RuleNotFoundError when there is none, and
+ * RuleVersionMismatchError when the caller's expected version (If-Match) is not its current one.
+ */
+export function ruleToChange(
+  id: string,
+  existing: PrivacyRule | undefined,
+  expectedVersion: number | undefined,
+): PrivacyRule {
+  if (!existing) throw new RuleNotFoundError(id);
+  if (expectedVersion !== undefined && existing.version !== expectedVersion)
+    throw new RuleVersionMismatchError(id, expectedVersion, existing.version);
+  return existing;
+}
+
 /** Parses a stored row, turning a damaged body into a RulesStoreError. */
 export function ruleFromRow(row: RuleRow): PrivacyRule {
   let parsed: unknown;
@@ -84,11 +101,6 @@ export function ruleFromRow(row: RuleRow): PrivacyRule {
     version: row.version,
     createdAt: row.created_at,
   };
-}
-
-/** Whether a broker secret read back from the database has the shape we generate. */
-export function isWellFormedSecret(secret: unknown): secret is string {
-  return typeof secret === 'string' && /^[0-9a-f]{64}$/.test(secret);
 }
 
 export function describeError(error: unknown): string {

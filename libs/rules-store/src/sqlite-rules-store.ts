@@ -1,35 +1,40 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PrivacyRule, PrivacyRuleInput } from '@app/privacy';
 import type { Logger } from 'pino';
+import { ChangeListeners } from './change-listeners';
 import {
   contentOf,
   describeError,
-  isWellFormedSecret,
   mergeChanges,
   newRule,
   nextVersion,
   type RuleContent,
   type RuleRow,
   ruleFromRow,
+  ruleToChange,
 } from './rule-content';
 import { RuleIdGenerator } from './rule-id-generator';
 import type { RulesStore } from './rules-store';
 import {
   RuleNameTakenError,
-  RuleNotFoundError,
   RulesStoreError,
-  RuleVersionMismatchError,
   SubjectExistsError,
   SubjectNotFoundError,
 } from './rules-store-errors';
 import { planRuleSetReplacement } from './rule-set-replacement';
 import { runSqliteMigrations } from './sqlite-migrations';
 import {
+  brokerSecretSlot,
+  checkedSecret,
+  newSecret,
+  type SecretSlot,
+  SUBJECT_KEY_SLOT,
+} from './stored-secrets';
+import {
   checkSubjectInput,
-  SUBJECT_KEY_NAME,
+  newSubject,
   type StoredSubject,
   type SubjectInput,
   type SubjectRow,
@@ -42,7 +47,7 @@ import {
  * the async interface leaves room for a networked backend (PostgreSQL) behind the same API.
  */
 export class SqliteRulesStore implements RulesStore {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners: ChangeListeners;
   private readonly ids = new RuleIdGenerator();
   private readonly subjectIds = new RuleIdGenerator('subject');
   private closed = false;
@@ -50,8 +55,10 @@ export class SqliteRulesStore implements RulesStore {
   private constructor(
     private readonly db: Database.Database,
     private readonly path: string,
-    private readonly logger?: Logger,
-  ) {}
+    logger?: Logger,
+  ) {
+    this.listeners = new ChangeListeners(logger);
+  }
 
   /** Opens (creating if needed) the database file and its parent directory, and migrates it. */
   static open(path: string, options: { logger?: Logger } = {}): SqliteRulesStore {
@@ -150,13 +157,7 @@ export class SqliteRulesStore implements RulesStore {
         .prepare('SELECT id FROM subjects WHERE digest = ?')
         .get(input.digest) as { id: string } | undefined;
       if (existing) throw new SubjectExistsError(existing.id);
-      const subject: StoredSubject = {
-        id: this.subjectIds.next(),
-        digest: input.digest,
-        action: input.action,
-        createdAt: new Date().toISOString(),
-      };
-      if (input.replacement !== undefined) subject.replacement = input.replacement;
+      const subject = newSubject(this.subjectIds.next(), input, new Date().toISOString());
       this.db
         .prepare(
           'INSERT INTO subjects (id, digest, action, replacement, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -181,21 +182,7 @@ export class SqliteRulesStore implements RulesStore {
   }
 
   subjectKey(): Promise<string> {
-    return this.run(() =>
-      this.db
-        .transaction(() => {
-          this.db
-            .prepare('INSERT OR IGNORE INTO store_keys (name, secret, created_at) VALUES (?, ?, ?)')
-            .run(SUBJECT_KEY_NAME, randomBytes(32).toString('hex'), new Date().toISOString());
-          const row = this.db
-            .prepare('SELECT secret FROM store_keys WHERE name = ?')
-            .get(SUBJECT_KEY_NAME) as { secret: string } | undefined;
-          if (!row || !isWellFormedSecret(row.secret))
-            throw new RulesStoreError('The stored subject key is damaged');
-          return row.secret;
-        })
-        .immediate(),
-    );
+    return this.run(() => this.storedSecret(SUBJECT_KEY_SLOT));
   }
 
   revision(): Promise<number> {
@@ -203,30 +190,11 @@ export class SqliteRulesStore implements RulesStore {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.add(listener);
   }
 
   brokerSecret(brokerId: string): Promise<string> {
-    return this.run(() =>
-      this.db
-        .transaction(() => {
-          this.db
-            .prepare(
-              'INSERT OR IGNORE INTO broker_secrets (broker_id, secret, created_at) VALUES (?, ?, ?)',
-            )
-            .run(brokerId, randomBytes(32).toString('hex'), new Date().toISOString());
-          const row = this.db
-            .prepare('SELECT secret FROM broker_secrets WHERE broker_id = ?')
-            .get(brokerId) as { secret: string } | undefined;
-          if (!row || !isWellFormedSecret(row.secret))
-            throw new RulesStoreError(`The stored secret of broker ${brokerId} is damaged`);
-          return row.secret;
-        })
-        .immediate(),
-    );
+    return this.run(() => this.storedSecret(brokerSecretSlot(brokerId)));
   }
 
   ping(): Promise<void> {
@@ -270,11 +238,25 @@ export class SqliteRulesStore implements RulesStore {
   }
 
   private readExisting(id: string, expectedVersion: number | undefined): PrivacyRule {
-    const existing = this.readOne(id);
-    if (!existing) throw new RuleNotFoundError(id);
-    if (expectedVersion !== undefined && existing.version !== expectedVersion)
-      throw new RuleVersionMismatchError(id, expectedVersion, existing.version);
-    return existing;
+    return ruleToChange(id, this.readOne(id), expectedVersion);
+  }
+
+  /** The secret kept in `slot`, generated on first use (in one IMMEDIATE transaction). */
+  private storedSecret(slot: SecretSlot): string {
+    const { table, keyColumn, key } = slot;
+    return this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            `INSERT OR IGNORE INTO ${table} (${keyColumn}, secret, created_at) VALUES (?, ?, ?)`,
+          )
+          .run(key, newSecret(), new Date().toISOString());
+        const row = this.db
+          .prepare(`SELECT secret FROM ${table} WHERE ${keyColumn} = ?`)
+          .get(key) as { secret: string } | undefined;
+        return checkedSecret(slot, row?.secret);
+      })
+      .immediate();
   }
 
   private readRevision(): number {
@@ -331,18 +313,8 @@ export class SqliteRulesStore implements RulesStore {
         })
         .immediate(),
     );
-    if (changed) this.notify();
+    if (changed) this.listeners.notify();
     return result;
-  }
-
-  private notify(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (error) {
-        this.logger?.warn({ err: error }, 'A rules change listener failed');
-      }
-    }
   }
 
   /** Maps driver failures to RulesStoreError; the store's own errors pass through. */

@@ -52,6 +52,13 @@ export function checkSubjectInput(input: SubjectInput): void {
     );
 }
 
+/** The record of a newly registered subject (`input` already checked by checkSubjectInput). */
+export function newSubject(id: string, input: SubjectInput, now: string): StoredSubject {
+  const subject: StoredSubject = { id, digest: input.digest, action: input.action, createdAt: now };
+  if (input.replacement !== undefined) subject.replacement = input.replacement;
+  return subject;
+}
+
 /** A stored row as a StoredSubject; a damaged row is a RulesStoreError. */
 export function subjectFromRow(row: SubjectRow): StoredSubject {
   if (!DIGEST.test(row.digest) || !isSubjectAction(row.action))
