@@ -1,5 +1,6 @@
 import { type Redis, ReplyError } from 'ioredis';
 import type { SyncPacer } from '../model/sync-pacer';
+import { PacerGate } from '../util/pacer-gate';
 import type { RedisStateChange } from './redis-state-types';
 
 /** A pipeline of HGETALLs; `touched` holds keys that got a live value while it was outstanding. */
@@ -39,9 +40,11 @@ export class HashReader {
   /** Chunks outstanding of the current generation. */
   private current = 0;
   private generation = 0;
-  private waitingForPacer = false;
+  private readonly gate: PacerGate;
 
-  constructor(private readonly options: HashReaderOptions) {}
+  constructor(private readonly options: HashReaderOptions) {
+    this.gate = new PacerGate(options.pacer, () => this.pump());
+  }
 
   /** Nothing queued or outstanding in the current generation. */
   get idle(): boolean {
@@ -76,17 +79,9 @@ export class HashReader {
 
   private pump(): void {
     const client = this.client;
-    if (client === undefined || this.waitingForPacer) return;
-    const pacer = this.options.pacer;
+    if (client === undefined || this.gate.waiting) return;
     while (this.outstanding < this.options.chunksInFlight && this.head < this.queue.length) {
-      if (pacer && !pacer.canTakeMore()) {
-        this.waitingForPacer = true;
-        pacer.onceReady(() => {
-          this.waitingForPacer = false;
-          this.pump();
-        });
-        return;
-      }
+      if (!this.gate.admits()) return;
       const ids: string[] = [];
       while (ids.length < this.options.chunkSize && this.head < this.queue.length) {
         const id = this.queue[this.head++];

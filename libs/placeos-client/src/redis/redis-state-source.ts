@@ -1,6 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { backoffDelay } from '../util/backoff';
+import { errorMessage } from '../util/error-message';
 import { RateLimitedLog } from '../util/rate-limited-log';
+import { SyncWaiters } from '../util/sync-waiters';
 import { HashReader } from './hash-reader';
 import type {
   RedisSourceStatus,
@@ -29,7 +31,7 @@ export class RedisStateSource {
   private readonly log: RateLimitedLog;
   private readonly scope = new Set<string>();
   private readonly reader: HashReader;
-  private readonly syncWaiters = new Set<() => void>();
+  private readonly syncWaiters = new SyncWaiters(() => this.synced);
   private sub: Redis | undefined;
   private cmd: Redis | undefined;
   /** Bumped on every (re)connect of the subscriber: older subscription replies are ignored. */
@@ -119,17 +121,7 @@ export class RedisStateSource {
 
   /** Resolves true once every module in scope has been read, false after `timeoutMs` or stop. */
   whenSynced(timeoutMs?: number): Promise<boolean> {
-    if (this.synced) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      const done = (): void => {
-        clearTimeout(timer);
-        this.syncWaiters.delete(done);
-        resolve(this.synced);
-      };
-      this.syncWaiters.add(done);
-      if (timeoutMs !== undefined) timer = setTimeout(done, timeoutMs);
-    });
+    return this.syncWaiters.wait(timeoutMs);
   }
 
   status(): RedisSourceStatus {
@@ -152,7 +144,7 @@ export class RedisStateSource {
     this.reader.reset(undefined);
     const clients = [this.sub, this.cmd].filter((c): c is Redis => c !== undefined);
     await Promise.all(clients.map((c) => disconnected(c)));
-    for (const waiter of [...this.syncWaiters]) waiter();
+    this.syncWaiters.wakeAll();
   }
 
   private connect(role: string, options: RedisOptions): Redis {
@@ -231,7 +223,7 @@ export class RedisStateSource {
     try {
       this.options.onLookupChange?.(text);
     } catch (error) {
-      this.log.warn('lookup', { err: errorText(error) }, 'lookup-change consumer failed');
+      this.log.warn('lookup', { err: errorMessage(error) }, 'lookup-change consumer failed');
     }
   }
 
@@ -239,7 +231,11 @@ export class RedisStateSource {
     try {
       this.options.emit(change);
     } catch (error) {
-      this.log.warn('emit', { err: errorText(error) }, 'Redis state consumer failed on a change');
+      this.log.warn(
+        'emit',
+        { err: errorMessage(error) },
+        'Redis state consumer failed on a change',
+      );
     }
   }
 
@@ -254,11 +250,11 @@ export class RedisStateSource {
       );
       this.readStartedAt = 0;
     }
-    for (const waiter of [...this.syncWaiters]) waiter();
+    this.syncWaiters.wakeAll();
   }
 
   private onError(role: string, error: unknown): void {
-    const message = scrubSecrets(errorText(error), this.target.secrets);
+    const message = scrubSecrets(errorMessage(error), this.target.secrets);
     const auth = /WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message);
     this.lastError = `Redis ${this.target.redacted} (${role} connection): ${auth ? 'authentication failed: ' : ''}${message}`;
     this.log.warn(`redis-${role}`, { err: this.lastError }, 'Redis connection problem; retrying');
@@ -275,8 +271,4 @@ function disconnected(client: Redis): Promise<void> {
     client.disconnect();
     if (idle) resolve();
   });
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -8,7 +8,7 @@ import type { PlaceDriver, PlaceModule, PlaceSystem, PlaceZone } from '../model/
  */
 
 export function parseSystem(raw: unknown): PlaceSystem | undefined {
-  if (!isObject(raw) || !isId(raw.id)) return undefined;
+  if (!isTracked(raw)) return undefined;
   return {
     id: raw.id,
     name: stringOr(raw.name, ''),
@@ -21,7 +21,7 @@ export function parseSystem(raw: unknown): PlaceSystem | undefined {
 }
 
 export function parseZone(raw: unknown): PlaceZone | undefined {
-  if (!isObject(raw) || !isId(raw.id)) return undefined;
+  if (!isTracked(raw)) return undefined;
   const zone: PlaceZone = {
     id: raw.id,
     name: stringOr(raw.name, ''),
@@ -34,7 +34,7 @@ export function parseZone(raw: unknown): PlaceZone | undefined {
 }
 
 export function parseModule(raw: unknown): PlaceModule | undefined {
-  if (!isObject(raw) || !isId(raw.id)) return undefined;
+  if (!isTracked(raw)) return undefined;
   const module: PlaceModule = {
     id: raw.id,
     name: stringOr(raw.name, ''),
@@ -47,7 +47,7 @@ export function parseModule(raw: unknown): PlaceModule | undefined {
 }
 
 export function parseDriver(raw: unknown): PlaceDriver | undefined {
-  if (!isObject(raw) || !isId(raw.id)) return undefined;
+  if (!isTracked(raw)) return undefined;
   const driver: PlaceDriver = {
     id: raw.id,
     name: stringOr(raw.name, ''),
@@ -90,6 +90,11 @@ export function decodeStatusText(text: JsonValue): StatusValue {
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An item without a string `id` cannot be tracked. */
+function isTracked(raw: unknown): raw is JsonObject & { id: string } {
+  return isObject(raw) && isId(raw.id);
 }
 
 function isId(value: unknown): value is string {
