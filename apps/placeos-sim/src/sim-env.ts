@@ -5,31 +5,23 @@ export class SimEnvError extends Error {
   override readonly name = 'SimEnvError';
 }
 
-function intVar(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  min: number,
-  max: number,
-): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  if (!/^\d+$/.test(raw.trim())) throw new SimEnvError(`${name} must be a whole number`);
-  const n = Number(raw.trim());
-  if (n < min || n > max) throw new SimEnvError(`${name} must be between ${min} and ${max}`);
-  return n;
-}
-
+/** A `whole` (digits only) or any finite number within `[min, max]`; unset or blank is undefined. */
 function numberVar(
   env: NodeJS.ProcessEnv,
   name: string,
+  kind: 'whole' | 'number',
   min: number,
   max: number,
 ): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const n = Number(raw.trim());
-  if (!Number.isFinite(n) || n < min || n > max)
-    throw new SimEnvError(`${name} must be a number between ${min} and ${max}`);
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (kind === 'whole' && !/^\d+$/.test(raw))
+    throw new SimEnvError(`${name} must be a whole number`);
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    const what = kind === 'whole' ? '' : 'a number ';
+    throw new SimEnvError(`${name} must be ${what}between ${min} and ${max}`);
+  }
   return n;
 }
 
@@ -48,14 +40,14 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOption
     throw new SimEnvError('SIM_REDIS_URL must be a redis:// or rediss:// URL');
   return {
     host: env.SIM_HOST?.trim() || '127.0.0.1',
-    port: intVar(env, 'SIM_PORT', 0, 65535) ?? 8085,
-    seed: intVar(env, 'SIM_SEED', 0, 4294967295),
+    port: numberVar(env, 'SIM_PORT', 'whole', 0, 65535) ?? 8085,
+    seed: numberVar(env, 'SIM_SEED', 'whole', 0, 4294967295),
     portfolio: {
-      buildingsPerRegion: intVar(env, 'SIM_BUILDINGS', 0, 10000),
-      levelsPerBuilding: intVar(env, 'SIM_LEVELS', 0, 1000),
-      roomsPerLevel: intVar(env, 'SIM_ROOMS', 0, 10000),
+      buildingsPerRegion: numberVar(env, 'SIM_BUILDINGS', 'whole', 0, 10000),
+      levelsPerBuilding: numberVar(env, 'SIM_LEVELS', 'whole', 0, 1000),
+      roomsPerLevel: numberVar(env, 'SIM_ROOMS', 'whole', 0, 10000),
     },
-    changesPerSecond: numberVar(env, 'SIM_CHANGES_PER_SECOND', 0, 100000) ?? 2,
+    changesPerSecond: numberVar(env, 'SIM_CHANGES_PER_SECOND', 'number', 0, 100000) ?? 2,
     apiKey: apiKey === '' ? undefined : apiKey,
     domain: env.SIM_DOMAIN?.trim().toLowerCase() || undefined,
     redisUrl,

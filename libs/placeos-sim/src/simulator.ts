@@ -3,7 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AUTHORITY_NOT_FOUND, authorityFound } from './auth/authority-domain';
-import { SimAuth, SimPermissions } from './auth/sim-auth';
+import { SimAuth, SimAuthOptions } from './auth/sim-auth';
 import { ControlServer } from './control/control-server';
 import { FaultInjector } from './http/fault-injector';
 import { HttpExchange, sendError, sendJson } from './http/http-exchange';
@@ -19,8 +19,8 @@ import { SimWorld } from './world/sim-world';
 /** Path of the control WebSocket. */
 export const CONTROL_PATH = `${API_BASE}/systems/control`;
 
-/** Options for `startSimulator`. */
-export interface SimulatorOptions {
+/** Options for `startSimulator`; the credentials and token lifetime are `SimAuth`'s. */
+export interface SimulatorOptions extends Omit<SimAuthOptions, 'audience'> {
   host?: string;
   /** 0 (default) picks a free port. */
   port?: number;
@@ -28,16 +28,6 @@ export interface SimulatorOptions {
   portfolio?: PortfolioOptions;
   /** Random state changes per second (default 0). */
   changesPerSecond?: number;
-  /** Default: generated in PlaceOS format. */
-  apiKey?: string;
-  /** Default 'support' (what the bridge needs); 'user' exercises the 403 and protected-module paths. */
-  apiKeyPermissions?: SimPermissions;
-  /** Permissions of the OAuth password-grant user (default 'support'). */
-  userPermissions?: SimPermissions;
-  user?: { email: string; password: string };
-  oauthClient?: { clientId: string; clientSecret: string };
-  /** Default 7200 like Doorkeeper. */
-  accessTokenTtlSeconds?: number;
   /** Unsolicited `pong` interval (default 80 000 like PlaceOS). */
   pongIntervalMs?: number;
   /** Chance that a bind's initial notify precedes its success (default 0.3). */

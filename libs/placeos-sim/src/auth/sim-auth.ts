@@ -27,14 +27,19 @@ export interface TokenEndpointResult {
   body: Record<string, unknown>;
 }
 
-/** Settings for `SimAuth`. */
+/** Settings for `SimAuth` (all but `audience` are `SimulatorOptions` too). */
 export interface SimAuthOptions {
+  /** Default: generated in PlaceOS format. */
   apiKey?: string;
+  /** Default 'support' (what the bridge needs); 'user' exercises the 403 and protected-module paths. */
   apiKeyPermissions?: SimPermissions;
+  /** Permissions of the OAuth password-grant user (default 'support'). */
   userPermissions?: SimPermissions;
   user?: { email: string; password: string };
   oauthClient?: { clientId: string; clientSecret: string };
+  /** Default 7200 like Doorkeeper. */
   accessTokenTtlSeconds?: number;
+  /** The tokens' `aud` (default 'placeos-sim.local'). */
   audience?: string;
 }
 

@@ -2,12 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { SimPrincipal } from '../auth/sim-auth';
+import { addTo, removeFrom } from '../util/set-map';
 import { SeededRandom } from '../world/seeded-random';
 import { SimWorld } from '../world/sim-world';
 import { SimPressure, WorldListener } from '../world/world-listener';
 import { ControlRequest, parseControlRequest } from './control-request';
 import { ControlResponse, ERROR_CODE, encodeControlResponse, encodeMeta } from './control-response';
 import { ControlSession, PressurePeak, SlotGroup } from './control-session';
+import { frameText } from './frame-text';
 
 /** Settings for the control socket server. */
 export interface ControlServerOptions {
@@ -18,20 +20,9 @@ export interface ControlServerOptions {
   notifyFirstProbability?: number;
 }
 
-function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  let set = map.get(key);
-  if (set === undefined) {
-    set = new Set();
-    map.set(key, set);
-  }
-  set.add(value);
-}
-
-function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  const set = map.get(key);
-  if (set === undefined) return;
-  set.delete(value);
-  if (set.size === 0) map.delete(key);
+/** Bind and unbind must find the same slot group: one per `(sys, mod, index)` in a session. */
+function groupKey(req: ControlRequest): string {
+  return `${req.sys}\u0000${req.mod}\u0000${req.index}`;
 }
 
 /** Shares repeated strings (system ids, module and status names) between bindings; bounded. */
@@ -161,13 +152,7 @@ export class ControlServer implements WorldListener {
     ws.on('close', () => this.cleanup(session));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
-      const text = (
-        Array.isArray(data)
-          ? Buffer.concat(data)
-          : Buffer.isBuffer(data)
-            ? data
-            : Buffer.from(new Uint8Array(data))
-      ).toString('utf8');
+      const text = frameText(data);
       if (text === 'ping') {
         session.send('pong');
         return;
@@ -178,13 +163,7 @@ export class ControlServer implements WorldListener {
         this.handle(session, request);
       } catch {
         // Like rest-api, a failure while handling one request must not end the session.
-        this.reply(session, {
-          id: request.id,
-          type: 'error',
-          msg: 'unexpected failure',
-          errorCode: ERROR_CODE.unexpectedFailure,
-          code: 500,
-        });
+        this.replyError(session, request.id, 'unexpected failure', ERROR_CODE.unexpectedFailure);
       }
     });
   }
@@ -207,21 +186,20 @@ export class ControlServer implements WorldListener {
     }
   }
 
-  private isProtected(session: ControlSession, req: ControlRequest): boolean {
-    return req.mod.startsWith('_') && session.principal.permissions === 'user';
+  /** A `user` may not bind or exec `_`-prefixed modules: answers access denied and returns true. */
+  private refusedProtected(session: ControlSession, req: ControlRequest): boolean {
+    if (!req.mod.startsWith('_') || session.principal.permissions !== 'user') return false;
+    this.replyError(
+      session,
+      req.id,
+      'attempted to access protected module',
+      ERROR_CODE.accessDenied,
+    );
+    return true;
   }
 
   private bind(session: ControlSession, req: ControlRequest): void {
-    if (this.isProtected(session, req)) {
-      this.reply(session, {
-        id: req.id,
-        type: 'error',
-        msg: 'attempted to access protected module',
-        errorCode: ERROR_CODE.accessDenied,
-        code: 500,
-      });
-      return;
-    }
+    if (this.refusedProtected(session, req)) return;
     const meta = encodeMeta(req.sys, req.mod, req.index, req.name);
     const group = this.group(session, req);
     // A repeated bind in the same session is acknowledged without re-sending the value (`has_binding?`).
@@ -244,7 +222,7 @@ export class ControlServer implements WorldListener {
   }
 
   private group(session: ControlSession, req: ControlRequest): SlotGroup {
-    const slotKey = `${req.sys}\u0000${req.mod}\u0000${req.index}`;
+    const slotKey = groupKey(req);
     let group = session.groups.get(slotKey);
     if (group === undefined) {
       const sys = this.strings.intern(req.sys);
@@ -265,7 +243,7 @@ export class ControlServer implements WorldListener {
   }
 
   private unbind(session: ControlSession, req: ControlRequest): void {
-    const group = session.groups.get(`${req.sys}\u0000${req.mod}\u0000${req.index}`);
+    const group = session.groups.get(groupKey(req));
     if (group?.bindings.delete(req.name) === true) {
       this.bindingTotal -= 1;
       session.bindings -= 1;
@@ -275,25 +253,15 @@ export class ControlServer implements WorldListener {
   }
 
   private exec(session: ControlSession, req: ControlRequest): void {
-    if (this.isProtected(session, req)) {
-      this.reply(session, {
-        id: req.id,
-        type: 'error',
-        msg: 'attempted to access protected module',
-        errorCode: ERROR_CODE.accessDenied,
-        code: 500,
-      });
-      return;
-    }
+    if (this.refusedProtected(session, req)) return;
     const moduleId = this.world.resolveModule(req.sys, req.mod, req.index);
     if (moduleId === undefined) {
-      this.reply(session, {
-        id: req.id,
-        type: 'error',
-        msg: `could not find module ${req.mod}_${req.index}`,
-        errorCode: ERROR_CODE.moduleNotFound,
-        code: 500,
-      });
+      this.replyError(
+        session,
+        req.id,
+        `could not find module ${req.mod}_${req.index}`,
+        ERROR_CODE.moduleNotFound,
+      );
       return;
     }
     this.reply(session, {
@@ -316,6 +284,11 @@ export class ControlServer implements WorldListener {
 
   private reply(session: ControlSession, response: ControlResponse): void {
     session.send(encodeControlResponse(response), response.type === 'notify');
+  }
+
+  /** Session errors carry `code: 500` beside `error_code`, as rest-api sends them (placeos-api.md §3). */
+  private replyError(session: ControlSession, id: number, msg: string, errorCode: number): void {
+    this.reply(session, { id, type: 'error', msg, errorCode, code: 500 });
   }
 
   private removeGroup(g: SlotGroup): void {

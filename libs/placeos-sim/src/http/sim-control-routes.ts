@@ -1,3 +1,4 @@
+import { isStringArray, requireText } from '../world/input-checks';
 import { SimInputError, SimNotFoundError } from '../world/sim-errors';
 import { SimWorld } from '../world/sim-world';
 import { applyStateBurst } from '../world/state-burst';
@@ -14,10 +15,7 @@ function field(body: Body, name: string): unknown {
 }
 
 function text(body: Body, name: string): string {
-  const v = field(body, name);
-  if (typeof v !== 'string' || v === '')
-    throw new SimInputError(`${name} must be a non-empty string`);
-  return v;
+  return requireText(field(body, name), name);
 }
 
 function optionalText(body: Body, name: string): string | undefined {
@@ -29,8 +27,7 @@ function optionalText(body: Body, name: string): string | undefined {
 
 function stringArray(body: Body, name: string): string[] {
   const v = field(body, name);
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
-    throw new SimInputError(`${name} must be an array of strings`);
+  if (!isStringArray(v)) throw new SimInputError(`${name} must be an array of strings`);
   return v;
 }
 

@@ -36,6 +36,12 @@ describe('simulator test controls (/_sim/) and fault injection', () => {
   };
   const api = (path: string): Promise<Response> =>
     fetch(`${sim.url}/api/engine/v2/${path}`, { headers: { 'X-API-Key': sim.apiKey } });
+  /** Makes the next `times` requests under `/api/engine/v2/<path>` fail as `kind`. */
+  const injectFault = async (path: string, kind: string, times = 1): Promise<void> => {
+    expect(
+      (await call('POST', 'faults', { path_prefix: `/api/engine/v2/${path}`, kind, times })).status,
+    ).toBe(200);
+  };
 
   it('sets JSON and raw state, and deletes it', async () => {
     expect(
@@ -147,20 +153,12 @@ describe('simulator test controls (/_sim/) and fault injection', () => {
   });
 
   it('injects status500 and status401 for the next N matching requests only', async () => {
-    await call('POST', 'faults', {
-      path_prefix: '/api/engine/v2/zones',
-      kind: 'status500',
-      times: 2,
-    });
+    await injectFault('zones', 'status500', 2);
     expect((await api('systems')).status).toBe(200);
     expect((await api('zones')).status).toBe(500);
     expect((await api('zones')).status).toBe(500);
     expect((await api('zones')).status).toBe(200);
-    await call('POST', 'faults', {
-      path_prefix: '/api/engine/v2/systems',
-      kind: 'status401',
-      times: 1,
-    });
+    await injectFault('systems', 'status401');
     const unauthorized = await api('systems');
     expect(unauthorized.status).toBe(401);
     expect(await unauthorized.json()).toEqual({ error: expect.any(String) });
@@ -168,11 +166,7 @@ describe('simulator test controls (/_sim/) and fault injection', () => {
   });
 
   it('truncates a body mid-JSON', async () => {
-    await call('POST', 'faults', {
-      path_prefix: '/api/engine/v2/systems',
-      kind: 'truncate',
-      times: 1,
-    });
+    await injectFault('systems', 'truncate');
     const res = await api('systems');
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -182,7 +176,7 @@ describe('simulator test controls (/_sim/) and fault injection', () => {
   });
 
   it('hangs a request without answering', async () => {
-    await call('POST', 'faults', { path_prefix: '/api/engine/v2/drivers', kind: 'hang', times: 1 });
+    await injectFault('drivers', 'hang');
     await expect(
       fetch(`${sim.url}/api/engine/v2/drivers`, {
         headers: { 'X-API-Key': sim.apiKey },
@@ -193,11 +187,7 @@ describe('simulator test controls (/_sim/) and fault injection', () => {
   });
 
   it('applies faults to the WebSocket upgrade too', async () => {
-    await call('POST', 'faults', {
-      path_prefix: '/api/engine/v2/systems/control',
-      kind: 'status500',
-      times: 1,
-    });
+    await injectFault('systems/control', 'status500');
     await expect(
       ControlProbe.connect(sim.url, { headers: { 'X-API-Key': sim.apiKey } }),
     ).rejects.toEqual(new UpgradeRefused(500));

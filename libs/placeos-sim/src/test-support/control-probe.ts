@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { frameText } from '../control/frame-text';
 
 /** A raw `ws` client for tests: records every text frame and waits for frames by predicate. */
 export class ControlProbe {
@@ -14,13 +15,7 @@ export class ControlProbe {
     this.closed = new Promise((resolve) => (this.closedResolve = resolve));
     socket.on('message', (data, isBinary) => {
       if (isBinary) return;
-      const text = (
-        Array.isArray(data)
-          ? Buffer.concat(data)
-          : Buffer.isBuffer(data)
-            ? data
-            : Buffer.from(new Uint8Array(data))
-      ).toString('utf8');
+      const text = frameText(data);
       this.frames.push(text);
       for (const w of [...this.waiters]) {
         if (w.pred(text)) {

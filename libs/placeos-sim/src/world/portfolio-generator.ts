@@ -1,6 +1,12 @@
 import { DEVICE_TYPES, DeviceType } from './device-catalog';
 import { IdGenerator } from './id-generator';
-import { DriverRecord, ModuleRecord, SystemRecord, ZoneRecord } from './records';
+import {
+  createModuleRecord,
+  DriverRecord,
+  ModuleRecord,
+  SystemRecord,
+  ZoneRecord,
+} from './records';
 import { SeededRandom } from './seeded-random';
 import { WorldData } from './sim-world';
 
@@ -137,25 +143,12 @@ export function generatePortfolio(options: PortfolioOptions = {}): WorldData {
   const addModule = (kind: string, room: SystemRecord): ModuleRecord => {
     const driver = driverByKind.get(kind) as DriverRecord;
     const type = driverTypes.get(driver.id) as DeviceType;
-    const m: ModuleRecord = {
-      id: ids.next('mod'),
-      name: driver.module_name,
-      role: driver.role,
-      driver_id: driver.id,
-      tls: false,
-      udp: false,
-      makebreak: false,
-      running: true,
-      ...stamp(),
-    };
+    const id = ids.next('mod');
+    const times = stamp();
+    // Drawn for every module, reached by IP or not, so that a seed keeps giving the same world.
     const ip = `10.${random.int(0, 31)}.${random.int(1, 254)}.${random.int(2, 254)}`;
-    if (driver.role === 99) m.control_system_id = room.id;
-    else if (driver.default_uri !== undefined) m.uri = driver.default_uri;
-    else {
-      m.ip = ip;
-      if (driver.default_port !== undefined) m.port = driver.default_port;
-      m.tls = driver.default_port === 22;
-    }
+    const m = createModuleRecord(driver, { id, systemId: room.id, ip: () => ip, ...times });
+    if (m.ip !== undefined) m.tls = driver.default_port === 22;
     if (kind === 'switcher') m.custom_name = 'A/V Switch';
     else if (kind === 'display' && random.chance(0.12))
       m.custom_name = random.pick(['Projector', 'Confidence Monitor']);

@@ -75,3 +75,39 @@ export function resolvedName(module: Pick<ModuleRecord, 'name' | 'custom_name'>)
     ? module.custom_name
     : module.name;
 }
+
+/** What a new module record needs beyond its driver. */
+export interface NewModule {
+  id: string;
+  systemId: string;
+  /**
+   * Called only for a module reached by IP address (not a logic module, no default URI), so a
+   * caller that draws the address from a seeded stream decides whether the draw always happens.
+   */
+  ip: () => string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A running module of `driver`, placed as PlaceOS places it: in its system, at a URI, or at an IP. */
+export function createModuleRecord(driver: DriverRecord, spec: NewModule): ModuleRecord {
+  const mod: ModuleRecord = {
+    id: spec.id,
+    name: driver.module_name,
+    role: driver.role,
+    driver_id: driver.id,
+    tls: false,
+    udp: false,
+    makebreak: false,
+    running: true,
+    created_at: spec.created_at,
+    updated_at: spec.updated_at,
+  };
+  if (driver.role === 99) mod.control_system_id = spec.systemId;
+  else if (driver.default_uri !== undefined) mod.uri = driver.default_uri;
+  else {
+    mod.ip = spec.ip();
+    if (driver.default_port !== undefined) mod.port = driver.default_port;
+  }
+  return mod;
+}
