@@ -4,6 +4,7 @@ import type { HTTPResponse, Page } from 'puppeteer-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BridgeHarness, parsePayload, startHarness } from '../support/bridge-harness';
+import { addRoomModule } from '../support/sim-fixtures';
 import { CHROMIUM, hasChromium, launchChromium } from './chromium';
 import {
   attribute,
@@ -72,11 +73,9 @@ describe.skipIf(!hasChromium)('admin page in a browser', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    const w = h.sim.world;
-    const org = w.addZone({ name: 'Org', tags: ['org'] });
-    sys = w.addSystem({ name: 'Board room', zones: [org] });
-    const mod = w.addModule(sys, { driverId: w.listDrivers()[0].id, customName: 'Bookings' });
-    w.setState(mod, 'current', booking);
+    const room = addRoomModule(h.sim.world, 'Board room', 'Bookings');
+    sys = room.sys;
+    h.sim.world.setState(room.mod, 'current', booking);
     await h.recorders[0].waitFor(
       () => retainedEmail() === booking.host.email,
       20_000,

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMALL_PORTFOLIO } from '../cloud/support/cloud-support';
 import { type BridgeHarness, parsePayload, startHarness } from '../support/bridge-harness';
+import { SMALL_PORTFOLIO } from '../support/sim-fixtures';
 
 /**
  * A broker with AWS IoT Core's limits (at most 7 slashes in a topic): the standard state topic

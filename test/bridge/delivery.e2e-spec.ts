@@ -6,6 +6,7 @@ import {
   parsePayload,
   startHarness,
 } from '../support/bridge-harness';
+import { addRoomModule } from '../support/sim-fixtures';
 
 function valueAt(recorder: MqttRecorder, topic: string): unknown {
   const payload = recorder.latest.get(topic);
@@ -32,11 +33,8 @@ describe('bridge: delivery to several brokers', () => {
 
   beforeAll(async () => {
     h = await startHarness({ brokers: 2 });
-    const w = h.sim.world;
-    const org = w.addZone({ name: 'Org', tags: ['org'] });
-    sys = w.addSystem({ name: 'Delivery room', zones: [org] });
-    mod = w.addModule(sys, { driverId: w.listDrivers()[0].id, customName: 'Counter' });
-    for (const key of keys) w.setState(mod, key, 0);
+    ({ sys, mod } = addRoomModule(h.sim.world, 'Delivery room', 'Counter'));
+    for (const key of keys) h.sim.world.setState(mod, key, 0);
   });
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BridgeHarness, parsePayload, startHarness } from '../support/bridge-harness';
+import { addRoomModule } from '../support/sim-fixtures';
 
 const ROUTES: Array<{ method: 'get' | 'post' | 'put' | 'patch' | 'delete'; path: string }> = [
   { method: 'get', path: '/api/v1/rules' },
@@ -45,12 +46,7 @@ describe('bridge: hostile HTTP input', () => {
 
   beforeAll(async () => {
     h = await startHarness({ env: { ADMIN_RATE_LIMIT: '0' } });
-    const org = h.sim.world.addZone({ name: 'Org', tags: ['org'] });
-    const sys = h.sim.world.addSystem({ name: 'Fuzz', zones: [org] });
-    mod = h.sim.world.addModule(sys, {
-      driverId: h.sim.world.listDrivers()[0].id,
-      customName: 'Fuzzed',
-    });
+    ({ mod } = addRoomModule(h.sim.world, 'Fuzz', 'Fuzzed'));
   });
 
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { type Simulator, startSimulator } from '@app/placeos-sim';
 import { MqttRecorder, startTestBroker, TcpProxy, type TestBroker } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeProcess } from '../support/bridge-process';
+import { SMALL_PORTFOLIO, stateTopicCount } from '../support/sim-fixtures';
 
 const TOKEN = 'shutdown-admin-token-0123456789';
 
@@ -21,16 +22,7 @@ describe('graceful shutdown on a real SIGTERM', () => {
   let bridge: BridgeProcess;
 
   beforeAll(async () => {
-    sim = await startSimulator({
-      seed: 5,
-      portfolio: {
-        orgs: 1,
-        regionsPerOrg: 1,
-        buildingsPerRegion: 1,
-        levelsPerBuilding: 1,
-        roomsPerLevel: 2,
-      },
-    });
+    sim = await startSimulator({ ...SMALL_PORTFOLIO, seed: 5 });
     broker = await startTestBroker();
     proxy = await TcpProxy.start(broker.port);
     recorder = await MqttRecorder.connect(broker.url, 'placeos/#');
@@ -70,10 +62,7 @@ describe('graceful shutdown on a real SIGTERM', () => {
             t.endsWith(`/${key}`) &&
             (recorder.json(t) as { value: unknown }).value === LAST_WORDS,
         );
-    const keys = sim.world
-      .listSystems()
-      .flatMap((s) => s.modules.map((m) => sim.world.stateHash(m)?.size ?? 0))
-      .reduce((a, b) => a + b, 0);
+    const keys = stateTopicCount(sim);
     await recorder.waitFor(
       () =>
         recorder.latest.get('placeos/_bridge/draining/status')?.toString() === 'online' &&

@@ -1,9 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { MqttRecorder, startTestBroker, TcpProxy, type TestBroker } from '@app/testing';
+import type { MqttRecorder } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeHarness, parsePayload, startHarness } from '../support/bridge-harness';
+import { brokerStatus, parsePayload } from '../support/bridge-harness';
+import { type BehindProxy, startBehindProxy } from '../support/proxied-broker';
 
 const OUTBOX = 100;
 const NEW_KEYS = 3 * OUTBOX;
@@ -14,17 +12,12 @@ const NEW_KEYS = 3 * OUTBOX;
  * lost: once the broker has drained, the bridge sends everything it does not hold.
  */
 describe('bridge: a broker whose outbox overflowed is caught up', () => {
-  let h: BridgeHarness;
-  let slow: TestBroker;
-  let proxy: TcpProxy;
-  let onSlow: MqttRecorder;
-  let mod: string;
-  let sys: string;
+  let s: BehindProxy;
 
   const valuesOf = (recorder: MqttRecorder): Map<string, unknown> => {
     const values = new Map<string, unknown>();
     for (const topic of recorder.topics()) {
-      const at = topic.indexOf(`/${sys}/`);
+      const at = topic.indexOf(`/${s.sys}/`);
       if (at < 0 || !topic.includes('/Flood/1/')) continue;
       values.set(
         topic.slice(topic.lastIndexOf('/') + 1),
@@ -40,51 +33,27 @@ describe('bridge: a broker whose outbox overflowed is caught up', () => {
   };
 
   beforeAll(async () => {
-    slow = await startTestBroker();
-    proxy = await TcpProxy.start(slow.port);
-    const file = join(mkdtempSync(join(tmpdir(), 'overflow-')), 'brokers.json');
-    writeFileSync(
-      file,
-      JSON.stringify([
-        {
-          id: 'small',
-          url: proxy.url,
-          secret: 'small-outbox-secret-0123',
-          outboxMaxTopics: OUTBOX,
-        },
-      ]),
+    s = await startBehindProxy(
+      { id: 'small', secret: 'small-outbox-secret-0123', outboxMaxTopics: OUTBOX },
+      'Flood room',
+      'Flood',
     );
-    h = await startHarness({ env: { BROKERS_FILE: file } });
-    onSlow = await MqttRecorder.connect(slow.url, 'placeos/#');
-    const w = h.sim.world;
-    const org = w.addZone({ name: 'Org', tags: ['org'] });
-    sys = w.addSystem({ name: 'Flood room', zones: [org] });
-    mod = w.addModule(sys, { driverId: w.listDrivers()[0].id, customName: 'Flood' });
-    w.setState(mod, 'ready', true);
+    const { h, onSlow, mod } = s;
+    h.sim.world.setState(mod, 'ready', true);
     await onSlow.waitFor(() => valuesOf(onSlow).get('ready') === true, 20_000, 'the module');
   });
 
   afterAll(async () => {
-    proxy?.resume();
-    await onSlow?.close();
-    await h?.close();
-    await proxy?.stop();
-    await slow?.stop();
+    await s?.close();
   });
 
   it('refuses part of a burst of new topics while the broker is stalled, then delivers all of it', async () => {
+    const { h, proxy, onSlow, mod } = s;
     proxy.stall();
     for (let i = 0; i < NEW_KEYS; i++) h.sim.world.setState(mod, `k${i}`, i);
     // The other broker has them all: the bridge has handled the whole burst.
     await h.recorders[0].waitFor(() => complete(h.recorders[0]), 20_000, 'the healthy broker');
-    const res = await fetch(`${h.bridge.url}/api/v1/brokers`, {
-      headers: { authorization: `Bearer ${h.adminToken}` },
-    });
-    const small = (
-      (await res.json()) as {
-        items: Array<{ id: string; refusedByReason?: Record<string, number> }>;
-      }
-    ).items.find((b) => b.id === 'small')!;
+    const small = (await brokerStatus(h)).get('small')!;
     expect(small.refusedByReason?.outbox_full).toBeGreaterThan(0);
     expect(complete(onSlow)).toBe(false);
 

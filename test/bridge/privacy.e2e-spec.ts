@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BridgeHarness, parsePayload, startHarness } from '../support/bridge-harness';
+import { addRoomModule } from '../support/sim-fixtures';
 
 const hmac = (secret: string, text: string) =>
   createHmac('sha256', secret).update(text).digest('hex');
@@ -30,11 +31,8 @@ describe('bridge: privacy rules reach retained state', () => {
 
   beforeAll(async () => {
     h = await startHarness({ brokers: 2 });
-    const w = h.sim.world;
-    const org = w.addZone({ name: 'Org', tags: ['org'] });
-    sys = w.addSystem({ name: 'Privacy room', zones: [org] });
-    mod = w.addModule(sys, { driverId: w.listDrivers()[0].id, customName: 'Bookings' });
-    w.setState(mod, 'current', booking);
+    ({ sys, mod } = addRoomModule(h.sim.world, 'Privacy room', 'Bookings'));
+    h.sim.world.setState(mod, 'current', booking);
     await h.recorders[0].waitFor(
       () => valueOn(0)?.host.email === 'alice@example.com',
       20_000,

@@ -1,17 +1,15 @@
-import { ArrivalLog, findMosquittoSub, mosquittoSkipReason } from '@app/testing';
+import { ArrivalLog } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeHarness, startHarness } from '../support/bridge-harness';
+import { type BridgeHarness, brokerStatus, startHarness } from '../support/bridge-harness';
+import { SMALL_PORTFOLIO, stateTopicCount } from '../support/sim-fixtures';
 import {
-  brokerStatus,
-  SMALL_PORTFOLIO,
-  stateTopicCount,
+  arrivalTimingSkipReason,
+  startBesideAws,
   stateTopics,
+  waitForEveryStateTopic,
 } from './support/cloud-support';
 
-const skip =
-  mosquittoSkipReason() ??
-  (findMosquittoSub() ? undefined : 'mosquitto_sub is not installed (it times arrivals)');
-if (skip) console.warn(`AWS rate e2e skipped: ${skip}`);
+const skip = arrivalTimingSkipReason('AWS rate e2e');
 
 /** The AWS profile's default template, by hand: placeos/<org>/<system>/<module>_<index>/<key>. */
 function awsTopic(canonical: string): string {
@@ -22,9 +20,7 @@ function awsTopic(canonical: string): string {
 }
 
 async function timeToComplete(h: BridgeHarness, index: number, started: number): Promise<number> {
-  const rec = h.recorders[index];
-  const keys = stateTopicCount(h.sim);
-  await rec.waitFor(() => stateTopics(rec).length === keys, 20_000, `broker ${index} complete`);
+  await waitForEveryStateTopic(h, h.recorders[index], 20_000, `broker ${index} complete`);
   return performance.now() - started;
 }
 
@@ -50,27 +46,19 @@ describe.skipIf(skip !== undefined)(
       } finally {
         await solo.close();
       }
-      h = await startHarness({
-        sim: SMALL_PORTFOLIO,
-        brokers: 2,
-        brokerEntries: (b, secrets) => [
-          { id: 'unlimited', url: b[0].url, secret: secrets[0] },
-          { id: 'aws', url: b[1].url, profile: 'aws-iot-core', secret: secrets[1] },
-        ],
+      h = await startBesideAws('unlimited', {
         beforeBridge: async (b) => {
           arrivals = await ArrivalLog.start(b[1], '#');
         },
       });
       const started = performance.now();
       beside = await timeToComplete(h, 0, started);
-      const rec = h.recorders[1];
-      const keys = stateTopicCount(h.sim);
-      await rec.waitFor(() => stateTopics(rec).length === keys, 25_000, 'the AWS broker complete');
+      await waitForEveryStateTopic(h, h.recorders[1], 25_000, 'the AWS broker complete');
       aws = performance.now() - started;
       if (process.env.PRINT_FIGURES) {
         const n = arrivals.messages().length;
         console.info(
-          `AWS e2e: ${keys} state topics; unlimited alone ${alone.toFixed(0)} ms, beside AWS ${beside.toFixed(0)} ms; ` +
+          `AWS e2e: ${stateTopicCount(h.sim)} state topics; unlimited alone ${alone.toFixed(0)} ms, beside AWS ${beside.toFixed(0)} ms; ` +
             `AWS ${aws.toFixed(0)} ms for ${n} messages; max ${ArrivalLog.maxInWindow(arrivals.messages())} in any second`,
         );
       }

@@ -1,18 +1,11 @@
 import { shardOf } from '@app/placeos-client';
-import { ArrivalLog, findMosquittoSub, mosquittoSkipReason } from '@app/testing';
+import { ArrivalLog } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeHarness, startHarness } from '../support/bridge-harness';
-import {
-  brokerStatus,
-  SMALL_PORTFOLIO,
-  stateTopicCount,
-  stateTopics,
-} from './support/cloud-support';
+import { type BridgeHarness, brokerStatus, startHarness } from '../support/bridge-harness';
+import { SMALL_PORTFOLIO } from '../support/sim-fixtures';
+import { arrivalTimingSkipReason, waitForEveryStateTopic } from './support/cloud-support';
 
-const skip =
-  mosquittoSkipReason() ??
-  (findMosquittoSub() ? undefined : 'mosquitto_sub is not installed (it times arrivals)');
-if (skip) console.warn(`connection pool e2e skipped: ${skip}`);
+const skip = arrivalTimingSkipReason('connection pool e2e');
 
 const RATE = 50;
 
@@ -44,10 +37,8 @@ describe.skipIf(skip !== undefined)('bridge: a connection pool multiplies the ra
         for (const broker of b) arrivals.push(await ArrivalLog.start(broker, '#'));
       },
     });
-    const keys = stateTopicCount(h.sim);
-    for (const rec of h.recorders) {
-      await rec.waitFor(() => stateTopics(rec).length === keys, 20_000, 'every state topic');
-    }
+    for (const rec of h.recorders)
+      await waitForEveryStateTopic(h, rec, 20_000, 'every state topic');
   }, 30_000);
 
   afterAll(async () => {

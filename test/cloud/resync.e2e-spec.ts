@@ -1,12 +1,8 @@
 import { MqttRecorder } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeHarness, eventually, startHarness } from '../support/bridge-harness';
-import {
-  brokerStatus,
-  SMALL_PORTFOLIO,
-  stateTopicCount,
-  stateTopics,
-} from './support/cloud-support';
+import { type BridgeHarness, brokerStatus, eventually } from '../support/bridge-harness';
+import { stateTopicCount } from '../support/sim-fixtures';
+import { startBesideAws, stateTopics, waitForEveryStateTopic } from './support/cloud-support';
 
 /** The AWS profile's default template, by hand: placeos/<org>/<system>/<module>_<index>/<key>. */
 function awsTopic(canonical: string): string {
@@ -24,18 +20,8 @@ describe('bridge: paced resync after a rate-limited broker restarts empty', () =
   let h: BridgeHarness;
 
   beforeAll(async () => {
-    h = await startHarness({
-      sim: SMALL_PORTFOLIO,
-      brokers: 2,
-      brokerEntries: (b, secrets) => [
-        { id: 'reference', url: b[0].url, secret: secrets[0] },
-        { id: 'aws', url: b[1].url, profile: 'aws-iot-core', secret: secrets[1] },
-      ],
-    });
-    const keys = stateTopicCount(h.sim);
-    for (const rec of h.recorders) {
-      await rec.waitFor(() => stateTopics(rec).length === keys, 20_000, 'the first sync');
-    }
+    h = await startBesideAws('reference');
+    for (const rec of h.recorders) await waitForEveryStateTopic(h, rec, 20_000, 'the first sync');
   }, 30_000);
 
   afterAll(async () => {

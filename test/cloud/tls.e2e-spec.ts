@@ -7,13 +7,14 @@ import {
 } from '@app/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeHarness, eventually, startHarness } from '../support/bridge-harness';
 import {
+  type BridgeHarness,
   brokerStatus,
-  SMALL_PORTFOLIO,
-  stateTopicCount,
-  stateTopics,
-} from './support/cloud-support';
+  eventually,
+  startHarness,
+} from '../support/bridge-harness';
+import { SMALL_PORTFOLIO } from '../support/sim-fixtures';
+import { waitForEveryStateTopic } from './support/cloud-support';
 
 const skip = mosquittoSkipReason() ?? testCertificatesSkipReason();
 if (skip) console.warn(`cloud TLS e2e skipped: ${skip}`);
@@ -91,8 +92,7 @@ describe.skipIf(skip !== undefined)('bridge: TLS, mTLS and WebSockets to real br
 
   it('delivers every topic over mTLS, wss://, ws:// and with servername, as to the plain broker', async () => {
     const [reference, mtls, web, , , sni] = h.recorders;
-    const keys = stateTopicCount(h.sim);
-    await reference.waitFor(() => stateTopics(reference).length === keys, 20_000, 'reference');
+    await waitForEveryStateTopic(h, reference, 20_000, 'reference');
     const expected = reference.topics('placeos/').filter((t) => !t.includes('/_bridge/'));
     const complete = (rec: typeof reference, prefix: string) =>
       expected.every((t) => rec.latest.get(`${prefix}${t}`)?.equals(reference.latest.get(t)!));

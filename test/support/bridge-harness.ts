@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBridgeConfig } from '@app/config';
+import type { BrokerStatus } from '@app/mqtt-publisher';
 import { createLogger } from '@app/observability';
 import { type Simulator, type SimulatorOptions, startSimulator } from '@app/placeos-sim';
 import {
@@ -14,6 +15,7 @@ import {
   type TestRedis,
 } from '@app/testing';
 import type { DestinationStream } from 'pino';
+import request from 'supertest';
 import { type RunningBridge, startBridge } from '../../apps/bridge/src/bridge';
 
 export interface BridgeHarness {
@@ -113,6 +115,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Bridge
       await redis?.close();
     },
   };
+}
+
+/** GET /api/v1/brokers, by id. */
+export async function brokerStatus(h: BridgeHarness): Promise<Map<string, BrokerStatus>> {
+  const res = await request(h.bridge.app.getHttpServer())
+    .get('/api/v1/brokers')
+    .set('authorization', `Bearer ${h.adminToken}`)
+    .expect(200);
+  const items = (res.body as { items: BrokerStatus[] }).items;
+  return new Map(items.map((item) => [item.id, item]));
 }
 
 /** Parses a state payload, asserting its exact byte shape first. */

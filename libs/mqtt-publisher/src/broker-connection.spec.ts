@@ -1,36 +1,23 @@
-import {
-  ArrivalLog,
-  freePort,
-  MqttRecorder,
-  startTestBroker,
-  TcpProxy,
-  type TestBroker,
-} from '@app/testing';
+import { ArrivalLog, freePort, TcpProxy } from '@app/testing';
 import mqtt from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, openTestConnection, testBrokerConfig } from './test-support/broker-config';
+import { describe, expect, it } from 'vitest';
+import { eventually } from './test-support/broker-config';
+import { brokerFixture, holdsEvery } from './test-support/broker-fixture';
 
 const STATUS = 'placeos/_bridge/replica-0/status';
 
 describe('BrokerConnection against a real broker', () => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-    cleanups.length = 0;
-  });
+  const { cleanups, broker, recorder, arrivalLog, connection } = brokerFixture();
 
-  async function broker(port?: number): Promise<TestBroker> {
-    const started = await startTestBroker({ port });
-    cleanups.push(() => started.stop());
-    return started;
-  }
-  async function recorder(url: string, filters: string | string[] = '#'): Promise<MqttRecorder> {
-    const started = await MqttRecorder.connect(url, filters);
-    cleanups.push(() => started.close());
-    return started;
-  }
-  function connection(url: string, overrides: Parameters<typeof testBrokerConfig>[1] = {}) {
-    return openTestConnection(testBrokerConfig(url, overrides), cleanups);
+  /** A broker behind a TCP proxy (to cut), and a connection through the proxy, connected. */
+  async function connectedThroughProxy() {
+    const b = await broker();
+    const proxy = await TcpProxy.start(b.port);
+    cleanups.push(() => proxy.stop());
+    const conn = connection(proxy.url);
+    await conn.start();
+    await conn.whenConnected(5000);
+    return { b, proxy, conn };
   }
 
   it('publishes the payload bytes exactly, retained, at QoS 1, with a JSON content type', async () => {
@@ -120,12 +107,7 @@ describe('BrokerConnection against a real broker', () => {
   });
 
   it('leaves the Last Will offline when its socket dies, then comes back online', async () => {
-    const b = await broker();
-    const proxy = await TcpProxy.start(b.port);
-    cleanups.push(() => proxy.stop());
-    const conn = connection(proxy.url);
-    await conn.start();
-    await conn.whenConnected(5000);
+    const { b, proxy } = await connectedThroughProxy();
     const watcher = await recorder(b.url, STATUS);
     await watcher.waitFor(() => watcher.latest.get(STATUS)?.toString() === 'online');
 
@@ -163,7 +145,7 @@ describe('BrokerConnection against a real broker', () => {
     await eventually(() => conn.status().lastError !== undefined, 'a connection error');
     expect(conn.status().lastError).toMatch(/ECONNREFUSED/);
 
-    const b = await broker(port);
+    const b = await broker({ port });
     const rec = await recorder(b.url, 'state/#');
     expect(await conn.whenConnected(10_000)).toBe(true);
     expect(await conn.drain(10_000)).toBe(true);
@@ -189,7 +171,7 @@ describe('BrokerConnection against a real broker', () => {
     // Already at the mark: called at once.
     conn.whenBacklogAtMost(300, () => reached.push(300));
     expect(reached).toEqual([300]);
-    await broker(port);
+    await broker({ port });
     expect(await conn.drain(10_000)).toBe(true);
     expect(conn.online).toBe(true);
     expect(reached).toHaveLength(2);
@@ -230,21 +212,12 @@ describe('BrokerConnection against a real broker', () => {
     }
     expect(await conn.drain(10_000)).toBe(true);
     const rec = await recorder(b.url, 'state/#');
-    await rec.waitFor(
-      () => [...state].every(([topic, payload]) => rec.latest.get(topic)?.toString() === payload),
-      10_000,
-      'the latest value of every topic',
-    );
+    await rec.waitFor(() => holdsEvery(rec, state), 10_000, 'the latest value of every topic');
     expect(rec.latest.size).toBe(40);
   });
 
   it('re-sends messages that were in flight when the connection dropped', async () => {
-    const b = await broker();
-    const proxy = await TcpProxy.start(b.port);
-    cleanups.push(() => proxy.stop());
-    const conn = connection(proxy.url);
-    await conn.start();
-    await conn.whenConnected(5000);
+    const { b, proxy, conn } = await connectedThroughProxy();
     const n = 3000;
     for (let i = 0; i < n; i++) conn.publish(`state/${i}`, `{"time":1,"value":${i}}`);
     // Cut as soon as the pump has messages in flight; no onConnected re-publication here.
@@ -259,8 +232,7 @@ describe('BrokerConnection against a real broker', () => {
 
   it('never publishes more than the rate limit within any sliding second, even after a burst', async () => {
     const b = await broker();
-    const arrivals = await ArrivalLog.start(b, 'state/#');
-    cleanups.push(() => arrivals.close());
+    const arrivals = await arrivalLog(b, 'state/#');
     const conn = connection(b.url, { limits: { maxMessagesPerSecond: 40 } });
     await conn.start();
     await conn.whenConnected(5000);
@@ -293,7 +265,7 @@ describe('BrokerConnection against a real broker', () => {
       refusedByReason: { outbox_full: 1 },
     });
 
-    const b = await broker(port);
+    const b = await broker({ port });
     const rec = await recorder(b.url, 'state/#');
     expect(await conn.drain(10_000)).toBe(true);
     await rec.waitFor(() => rec.latest.size === 4, 10_000, 'four retained topics');

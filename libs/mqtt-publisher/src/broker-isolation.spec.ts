@@ -1,21 +1,13 @@
-import { MqttRecorder, startTestBroker } from '@app/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openTestConnection, testBrokerConfig } from './test-support/broker-config';
+import { brokerFixture } from './test-support/broker-fixture';
 
 describe('several broker connections', () => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-    cleanups.length = 0;
-  });
+  const { cleanups, broker, recorder } = brokerFixture();
 
   it('keeps delivering to a healthy broker while another one is down', async () => {
-    const healthy = await startTestBroker();
-    const dead = await startTestBroker();
-    cleanups.push(
-      () => healthy.stop(),
-      () => dead.stop(),
-    );
+    const healthy = await broker();
+    const dead = await broker();
     const make = (id: string, url: string) => {
       return openTestConnection(testBrokerConfig(url, { id }), cleanups, {}, 500);
     };
@@ -24,8 +16,7 @@ describe('several broker connections', () => {
     await Promise.all([good.start(), bad.start()]);
     expect(await good.whenConnected(5000)).toBe(true);
     expect(await bad.whenConnected(5000)).toBe(true);
-    const rec = await MqttRecorder.connect(healthy.url, 'state/#');
-    cleanups.push(() => rec.close());
+    const rec = await recorder(healthy.url, 'state/#');
 
     await dead.stop();
     const n = 2000;
@@ -46,8 +37,7 @@ describe('several broker connections', () => {
 
     // And the stopped broker gets everything once it is back.
     await dead.start();
-    const late = await MqttRecorder.connect(dead.url, 'state/#');
-    cleanups.push(() => late.close());
+    const late = await recorder(dead.url, 'state/#');
     expect(await bad.drain(15_000)).toBe(true);
     await late.waitFor(() => late.latest.size === n, 15_000, 'all messages after the restart');
   });

@@ -1,44 +1,30 @@
 import { shardOf } from '@app/placeos-client';
-import {
-  ArrivalLog,
-  MqttRecorder,
-  mosquittoSkipReason,
-  startTestBroker,
-  type TestBroker,
-} from '@app/testing';
+import { ArrivalLog, mosquittoSkipReason } from '@app/testing';
 import mqtt from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BrokerConnection } from './broker-connection';
-import { eventually, silentLogger, testBrokerConfig } from './test-support/broker-config';
+import {
+  eventually,
+  openTestConnection,
+  silentLogger,
+  testBrokerConfig,
+} from './test-support/broker-config';
+import { brokerFixture } from './test-support/broker-fixture';
 
 const skip = mosquittoSkipReason();
 if (skip) console.warn(`connection pool tests skipped (they read mosquitto's log): ${skip}`);
 
 describe.skipIf(skip !== undefined)('a broker with several client connections', () => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-    cleanups.length = 0;
+  const { cleanups, broker, recorder, arrivalLog } = brokerFixture({
+    kind: 'mosquitto',
+    logConnections: true,
   });
-
-  async function broker(): Promise<TestBroker> {
-    const started = await startTestBroker({ kind: 'mosquitto', logConnections: true });
-    cleanups.push(() => started.stop());
-    return started;
-  }
   function pool(url: string, overrides: Parameters<typeof testBrokerConfig>[1] = {}) {
-    const conn = new BrokerConnection(
+    return openTestConnection(
       testBrokerConfig(url, { clientId: 'bridge-pool', connections: 3, ...overrides }),
-      {
-        instanceId: 'replica-0',
-        logger: silentLogger(),
-        reconnectPeriodMs: 50,
-        maxReconnectPeriodMs: 200,
-        shardOf,
-      },
+      cleanups,
+      { shardOf },
     );
-    cleanups.push(() => conn.close(1000));
-    return conn;
   }
 
   it('opens <clientId>-<n> connections and reports them in one status', async () => {
@@ -75,8 +61,7 @@ describe.skipIf(skip !== undefined)('a broker with several client connections', 
 
   it('keeps each topic on one connection (order holds) while the rate limits add up', async () => {
     const b = await broker();
-    const arrivals = await ArrivalLog.start(b, 'state/#');
-    cleanups.push(() => arrivals.close());
+    const arrivals = await arrivalLog(b, 'state/#');
     const conn = pool(b.url, { limits: { maxMessagesPerSecond: 20 } });
     await conn.start();
     expect(await conn.whenConnected(5000)).toBe(true);
@@ -86,8 +71,7 @@ describe.skipIf(skip !== undefined)('a broker with several client connections', 
     for (const topic of topics) conn.publish(topic, '{"v":1}');
     for (const topic of topics) conn.publish(topic, '{"v":2}');
     expect(await conn.drain(10_000)).toBe(true);
-    const rec = await MqttRecorder.connect(b.url, 'state/#');
-    cleanups.push(() => rec.close());
+    const rec = await recorder(b.url, 'state/#');
     await rec.waitFor(() => rec.latest.size === 30, 5000, 'every retained topic');
     for (const topic of topics) expect(rec.latest.get(topic)?.toString()).toBe('{"v":2}');
     const received = arrivals.messages();
@@ -103,8 +87,7 @@ describe.skipIf(skip !== undefined)('a broker with several client connections', 
   it('announces the instance on connection 0 only: another connection dropping is not "offline"', async () => {
     const b = await broker();
     const status = 'placeos/_bridge/replica-0/status';
-    const watcher = await MqttRecorder.connect(b.url, status);
-    cleanups.push(() => watcher.close());
+    const watcher = await recorder(b.url, status);
     const conn = pool(b.url);
     await conn.start();
     expect(await conn.whenConnected(5000)).toBe(true);

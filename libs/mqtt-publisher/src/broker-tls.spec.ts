@@ -1,6 +1,5 @@
 import {
   createTestCertificates,
-  MqttRecorder,
   mosquittoSkipReason,
   startTestBroker,
   type TestBroker,
@@ -9,7 +8,7 @@ import {
 } from '@app/testing';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerConnection } from './broker-connection';
 import {
   eventually,
@@ -17,6 +16,7 @@ import {
   openTestConnection,
   testBrokerConfig,
 } from './test-support/broker-config';
+import { brokerFixture } from './test-support/broker-fixture';
 
 const skip = mosquittoSkipReason() ?? testCertificatesSkipReason();
 if (skip) console.warn(`TLS and WebSocket tests skipped: ${skip}`);
@@ -29,7 +29,7 @@ describe.skipIf(skip !== undefined)('TLS and WebSockets against mosquitto listen
   let mutual: TestBroker;
   let wrongHost: TestBroker;
   let untrusted: TestBroker;
-  const cleanups: (() => Promise<unknown>)[] = [];
+  const { cleanups, recorder } = brokerFixture();
 
   beforeAll(async () => {
     pki = createTestCertificates();
@@ -40,10 +40,6 @@ describe.skipIf(skip !== undefined)('TLS and WebSockets against mosquitto listen
       startTestBroker({ tls: { ca, ...pki.wrongHost } }),
       startTestBroker({ tls: { ca: pki.untrustedCa, ...pki.untrusted } }),
     ]);
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-    cleanups.length = 0;
   });
   afterAll(async () => {
     await Promise.all([trusted, mutual, wrongHost, untrusted].map((b) => b?.stop()));
@@ -56,8 +52,7 @@ describe.skipIf(skip !== undefined)('TLS and WebSockets against mosquitto listen
 
   /** Publishes one message through `conn` and waits for it on the broker's plain listener. */
   async function delivers(conn: BrokerConnection, broker: TestBroker): Promise<void> {
-    const rec = await MqttRecorder.connect(broker.url, 'state/#');
-    cleanups.push(() => rec.close());
+    const rec = await recorder(broker.url, 'state/#');
     await conn.start();
     expect(await conn.whenConnected(5000)).toBe(true);
     const payload = `{"time":1,"value":"${conn.id}-${Math.random()}"}`;
@@ -72,8 +67,7 @@ describe.skipIf(skip !== undefined)('TLS and WebSockets against mosquitto listen
 
   /** Waits for the refusal and checks that nothing, not even the birth, reached the broker. */
   async function refused(conn: BrokerConnection, broker: TestBroker, error: RegExp): Promise<void> {
-    const rec = await MqttRecorder.connect(broker.url, '#');
-    cleanups.push(() => rec.close());
+    const rec = await recorder(broker.url, '#');
     await conn.start();
     expect(conn.publish('state/secret', '{"time":1,"value":1}')).toBe('queued');
     await eventually(() => conn.status().lastError !== undefined, 'a TLS error');

@@ -1,8 +1,9 @@
 import { connect, createServer, type Socket } from 'node:net';
-import { MqttRecorder, mosquittoSkipReason, startTestBroker, type TestBroker } from '@app/testing';
+import { mosquittoSkipReason, type TestBroker } from '@app/testing';
 import mqtt from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, openTestConnection, testBrokerConfig } from './test-support/broker-config';
+import { describe, expect, it } from 'vitest';
+import { eventually } from './test-support/broker-config';
+import { brokerFixture } from './test-support/broker-fixture';
 
 const skip = mosquittoSkipReason();
 if (skip) console.warn(`MQTT 5 tests skipped (they need a broker that speaks MQTT 5): ${skip}`);
@@ -38,20 +39,7 @@ async function countingRelay(port: number) {
 }
 
 describe.skipIf(skip !== undefined)('MQTT 5 against mosquitto', () => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-    cleanups.length = 0;
-  });
-
-  async function broker(options: Parameters<typeof startTestBroker>[0] = {}): Promise<TestBroker> {
-    const started = await startTestBroker({ kind: 'mosquitto', ...options });
-    cleanups.push(() => started.stop());
-    return started;
-  }
-  function connection(url: string, overrides: Parameters<typeof testBrokerConfig>[1] = {}) {
-    return openTestConnection(testBrokerConfig(url, overrides), cleanups);
-  }
+  const { cleanups, broker, recorder, connection } = brokerFixture({ kind: 'mosquitto' });
   async function subscriber(url: string, filter: string) {
     const client = await mqtt.connectAsync(url, { protocolVersion: 5 });
     cleanups.push(() => client.endAsync(true));
@@ -89,8 +77,7 @@ describe.skipIf(skip !== undefined)('MQTT 5 against mosquitto', () => {
     async function bytesFor(b: TestBroker): Promise<number> {
       const relay = await countingRelay(b.port);
       cleanups.push(() => relay.close());
-      const rec = await MqttRecorder.connect(b.url, 'placeos/#');
-      cleanups.push(() => rec.close());
+      const rec = await recorder(b.url, 'placeos/#');
       const conn = connection(relay.url);
       await conn.start();
       expect(await conn.whenConnected(5000)).toBe(true);
@@ -125,8 +112,7 @@ describe.skipIf(skip !== undefined)('MQTT 5 against mosquitto', () => {
 
   it("caps the in-flight window at the broker's Receive Maximum", async () => {
     const b = await broker({ settings: ['max_inflight_messages 5'] });
-    const rec = await MqttRecorder.connect(b.url, 'state/#');
-    cleanups.push(() => rec.close());
+    const rec = await recorder(b.url, 'state/#');
     const conn = connection(b.url); // the generic profile allows 64
     await conn.start();
     expect(await conn.whenConnected(5000)).toBe(true);
@@ -145,8 +131,7 @@ describe.skipIf(skip !== undefined)('MQTT 5 against mosquitto', () => {
 
   it("refuses, counts and never sends a message over the broker's Maximum Packet Size", async () => {
     const b = await broker({ settings: ['max_packet_size 2000'] });
-    const rec = await MqttRecorder.connect(b.url, 'state/#');
-    cleanups.push(() => rec.close());
+    const rec = await recorder(b.url, 'state/#');
     const conn = connection(b.url);
     // Queued before the first CONNACK: the pump refuses it once the broker announces its limit.
     expect(conn.publish('state/early', 'x'.repeat(3000))).toBe('queued');

@@ -1,29 +1,37 @@
-import { startTestBroker } from '@app/testing';
 import mqtt from 'mqtt';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BrokerConnection } from './broker-connection';
-import { eventually, openTestConnection, testBrokerConfig } from './test-support/broker-config';
+import { describe, expect, it } from 'vitest';
+import {
+  eventually,
+  openTestConnection,
+  silentLogger,
+  testBrokerConfig,
+} from './test-support/broker-config';
+import { brokerFixture } from './test-support/broker-fixture';
 
 describe('MQTT protocol version', () => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-    cleanups.length = 0;
-  });
-
-  async function aedes() {
-    const broker = await startTestBroker({ kind: 'aedes' });
-    cleanups.push(() => broker.stop());
-    return broker;
-  }
-  function connection(url: string, protocolVersion: 'auto' | 4 | 5) {
+  const { cleanups, broker: startBroker } = brokerFixture();
+  const aedes = () => startBroker({ kind: 'aedes' });
+  function connection(
+    url: string,
+    overrides: Parameters<typeof testBrokerConfig>[1] = {},
+    logger = silentLogger(),
+  ) {
     return openTestConnection(
-      testBrokerConfig(url, { protocolVersion }),
+      testBrokerConfig(url, overrides),
       cleanups,
-      { maxReconnectPeriodMs: 100 },
+      { maxReconnectPeriodMs: 100, logger },
       500,
     );
+  }
+  /** A connection whose log lines (info and above) are kept in `lines`. */
+  function loggedConnection(url: string, overrides: Parameters<typeof testBrokerConfig>[1] = {}) {
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line)) },
+    );
+    return { conn: connection(url, overrides, logger), lines };
   }
 
   it('the in-process Aedes broker refuses MQTT 5 (precondition of the fallback test)', async () => {
@@ -35,7 +43,7 @@ describe('MQTT protocol version', () => {
 
   it('falls back to 3.1.1 when the broker refuses 5, and publishes', async () => {
     const broker = await aedes();
-    const conn = connection(broker.url, 'auto');
+    const conn = connection(broker.url, { protocolVersion: 'auto' });
     await conn.start();
     expect(await conn.whenConnected(5000)).toBe(true);
     expect(conn.status().protocolVersion).toBe(4);
@@ -52,18 +60,7 @@ describe('MQTT protocol version', () => {
 
   it('treats the fallback as expected: an info line, no warning, no last error', async () => {
     const broker = await aedes();
-    const lines: { level: number; msg: string }[] = [];
-    const logger = pino(
-      { level: 'info' },
-      { write: (line: string) => lines.push(JSON.parse(line)) },
-    );
-    const conn = new BrokerConnection(testBrokerConfig(broker.url), {
-      instanceId: 'replica-0',
-      logger,
-      reconnectPeriodMs: 50,
-      maxReconnectPeriodMs: 100,
-    });
-    cleanups.push(() => conn.close(500));
+    const { conn, lines } = loggedConnection(broker.url);
     await conn.start();
     expect(await conn.whenConnected(5000)).toBe(true);
     expect(lines.filter((line) => line.level >= 40)).toEqual([]);
@@ -75,16 +72,10 @@ describe('MQTT protocol version', () => {
 
   it('warns when the fallback drops MQTT 5 settings (expiry, user properties)', async () => {
     const broker = await aedes();
-    const lines: { level: number; msg: string }[] = [];
-    const logger = pino(
-      { level: 'info' },
-      { write: (line: string) => lines.push(JSON.parse(line)) },
-    );
-    const conn = new BrokerConnection(
-      testBrokerConfig(broker.url, { messageExpirySeconds: 60, userProperties: { a: 'b' } }),
-      { instanceId: 'replica-0', logger, reconnectPeriodMs: 50, maxReconnectPeriodMs: 100 },
-    );
-    cleanups.push(() => conn.close(500));
+    const { conn, lines } = loggedConnection(broker.url, {
+      messageExpirySeconds: 60,
+      userProperties: { a: 'b' },
+    });
     await conn.start();
     expect(await conn.whenConnected(5000)).toBe(true);
     expect(lines.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
@@ -94,7 +85,7 @@ describe('MQTT protocol version', () => {
 
   it('does not fall back when MQTT 5 is forced, and reports why', async () => {
     const broker = await aedes();
-    const conn = connection(broker.url, 5);
+    const conn = connection(broker.url, { protocolVersion: 5 });
     await conn.start();
     await eventually(() => conn.status().lastError !== undefined, 'an error');
     expect(conn.status().lastError).toMatch(/protocol version/i);
@@ -102,9 +93,8 @@ describe('MQTT protocol version', () => {
   });
 
   it('uses MQTT 5 with a broker that supports it', async () => {
-    const broker = await startTestBroker();
-    cleanups.push(() => broker.stop());
-    const conn = connection(broker.url, 'auto');
+    const broker = await startBroker();
+    const conn = connection(broker.url, { protocolVersion: 'auto' });
     await conn.start();
     expect(await conn.whenConnected(5000)).toBe(true);
     // Aedes speaks only 3.1.1, so a 5 here shows the broker really negotiated 5.

@@ -1,27 +1,14 @@
-import { freePort, MqttRecorder, startTestBroker, type TestBroker } from '@app/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, openTestConnection, testBrokerConfig } from './test-support/broker-config';
+import { freePort } from '@app/testing';
+import { describe, expect, it } from 'vitest';
+import { eventually } from './test-support/broker-config';
+import { brokerFixture, holdsEvery } from './test-support/broker-fixture';
 
 describe('paced resync after a (re)connect', () => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-    cleanups.length = 0;
-  });
-
-  async function broker(port?: number): Promise<TestBroker> {
-    const started = await startTestBroker({ port });
-    cleanups.push(() => started.stop());
-    return started;
-  }
-  function connection(url: string, overrides: Parameters<typeof testBrokerConfig>[1] = {}) {
-    return openTestConnection(testBrokerConfig(url, overrides), cleanups);
-  }
+  const { broker, recorder, connection } = brokerFixture();
 
   it('sends a live change before the resync backlog, at the rate limit', async () => {
     const b = await broker();
-    const rec = await MqttRecorder.connect(b.url, 'state/#');
-    cleanups.push(() => rec.close());
+    const rec = await recorder(b.url, 'state/#');
     const conn = connection(b.url, { limits: { maxMessagesPerSecond: 50 } });
     await conn.start();
     expect(await conn.whenConnected(5000)).toBe(true);
@@ -50,9 +37,8 @@ describe('paced resync after a (re)connect', () => {
     conn.publish('state/b', '{"value":"new b"}');
     conn.publishResync('state/b', '{"value":"old b"}'); // a live value waits: skipped
     expect(conn.status()).toMatchObject({ queued: 2, resync: { pending: 0, sent: 0 } });
-    const b = await broker(port);
-    const rec = await MqttRecorder.connect(b.url, 'state/#');
-    cleanups.push(() => rec.close());
+    const b = await broker({ port });
+    const rec = await recorder(b.url, 'state/#');
     expect(await conn.drain(10_000)).toBe(true);
     await rec.waitFor(() => rec.latest.size === 2, 5000, 'both topics');
     expect(rec.messages.map((m) => m.payload.toString()).sort()).toEqual([
@@ -79,13 +65,8 @@ describe('paced resync after a (re)connect', () => {
     state.set('state/7', '{"time":2,"value":"changed"}');
     conn.publish('state/7', state.get('state/7')!);
     expect(await conn.drain(10_000)).toBe(true);
-    const rec = await MqttRecorder.connect(b.url, 'state/#');
-    cleanups.push(() => rec.close());
-    await rec.waitFor(
-      () => [...state].every(([topic, payload]) => rec.latest.get(topic)?.toString() === payload),
-      5000,
-      'every latest value',
-    );
+    const rec = await recorder(b.url, 'state/#');
+    await rec.waitFor(() => holdsEvery(rec, state), 5000, 'every latest value');
     expect(conn.status().resync!.sent).toBeGreaterThanOrEqual(99);
   });
 });

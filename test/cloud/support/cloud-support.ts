@@ -1,26 +1,21 @@
-import type { Simulator, SimulatorOptions } from '@app/placeos-sim';
-import type { MqttRecorder } from '@app/testing';
-import request from 'supertest';
-import type { BridgeHarness } from '../../support/bridge-harness';
+import { findMosquittoSub, type MqttRecorder, mosquittoSkipReason } from '@app/testing';
+import {
+  type BridgeHarness,
+  type HarnessOptions,
+  startHarness,
+} from '../../support/bridge-harness';
+import { SMALL_PORTFOLIO, stateTopicCount } from '../../support/sim-fixtures';
 
-/** One org, one building, two rooms: a few hundred state topics, so rate-limited runs stay short. */
-export const SMALL_PORTFOLIO: SimulatorOptions = {
-  seed: 11,
-  portfolio: {
-    orgs: 1,
-    regionsPerOrg: 1,
-    buildingsPerRegion: 1,
-    levelsPerBuilding: 1,
-    roomsPerLevel: 2,
-  },
-};
-
-/** How many state topics the simulated portfolio has (one per status key of each module). */
-export function stateTopicCount(sim: Simulator): number {
-  return sim.world
-    .listSystems()
-    .flatMap((s) => s.modules.map((m) => sim.world.stateHash(m)?.size ?? 0))
-    .reduce((a, b) => a + b, 0);
+/**
+ * Why a suite that times arrivals with mosquitto_sub cannot run here (no mosquitto, or no
+ * mosquitto_sub), warned as `<suite> skipped: <reason>`; undefined where it can.
+ */
+export function arrivalTimingSkipReason(suite: string): string | undefined {
+  const skip =
+    mosquittoSkipReason() ??
+    (findMosquittoSub() ? undefined : 'mosquitto_sub is not installed (it times arrivals)');
+  if (skip) console.warn(`${suite} skipped: ${skip}`);
+  return skip;
 }
 
 /** The state topics a recorder holds (canonical or templated: metadata and status left out). */
@@ -31,26 +26,32 @@ export function stateTopics(recorder: MqttRecorder, prefix = ''): string[] {
     .map((t) => t.slice(prefix.length));
 }
 
-export interface BrokerItem {
-  id: string;
-  url: string;
-  connected: boolean;
-  queued: number;
-  inFlight: number;
-  published: number;
-  refused: number;
-  refusedByReason?: Record<string, number>;
-  lastError?: string;
-  resync?: { pending: number; sent: number };
-  connections?: { clientId: string; connected: boolean; queued: number; inFlight: number }[];
+/** Waits until `recorder` holds as many state topics as the harness' portfolio has. */
+export async function waitForEveryStateTopic(
+  h: BridgeHarness,
+  recorder: MqttRecorder,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const keys = stateTopicCount(h.sim);
+  await recorder.waitFor(() => stateTopics(recorder).length === keys, timeoutMs, what);
 }
 
-/** GET /api/v1/brokers, by id. */
-export async function brokerStatus(h: BridgeHarness): Promise<Map<string, BrokerItem>> {
-  const res = await request(h.bridge.app.getHttpServer())
-    .get('/api/v1/brokers')
-    .set('authorization', `Bearer ${h.adminToken}`)
-    .expect(200);
-  const items = (res.body as { items: BrokerItem[] }).items;
-  return new Map(items.map((item) => [item.id, item]));
+/**
+ * The small portfolio on two brokers: `otherId` without limits, and `aws` with the AWS IoT Core
+ * profile (its real limits, its default topic template).
+ */
+export function startBesideAws(
+  otherId: string,
+  options: Pick<HarnessOptions, 'beforeBridge'> = {},
+): Promise<BridgeHarness> {
+  return startHarness({
+    sim: SMALL_PORTFOLIO,
+    brokers: 2,
+    brokerEntries: (b, secrets) => [
+      { id: otherId, url: b[0].url, secret: secrets[0] },
+      { id: 'aws', url: b[1].url, profile: 'aws-iot-core', secret: secrets[1] },
+    ],
+    ...options,
+  });
 }
