@@ -10,7 +10,7 @@
 // end-to-end latency of stamped values streamed at 2,000 and 10,000 changes a second
 // (BENCH_LATENCY_SECONDS each, default 10). Then the privacy chain alone, in this process.
 // For profiling: BENCH_SUBJECTS ("bare bridge"), BENCH_BRIDGE_NODE_OPTIONS (e.g. "--cpu-prof"),
-// BENCH_BRIDGE_STDOUT=<file> (with "--trace-gc").
+// BENCH_BRIDGE_STDOUT=<file> (with "--trace-gc"; the container run writes <file>.container).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -111,7 +111,9 @@ async function startSubject(
   const child = spawn(command, args, {
     stdio: [
       'ignore',
-      process.env.BENCH_BRIDGE_STDOUT ? openSync(process.env.BENCH_BRIDGE_STDOUT, 'w') : 'ignore',
+      process.env.BENCH_BRIDGE_STDOUT
+        ? openSync(`${process.env.BENCH_BRIDGE_STDOUT}${cgroup ? '.container' : ''}`, 'w')
+        : 'ignore',
       'inherit',
     ],
     env: {

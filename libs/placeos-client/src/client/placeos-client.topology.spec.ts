@@ -7,6 +7,7 @@ import {
   capturingLogger,
   expectedState,
   simClientOptions,
+  startRecordingProxy,
   waitFor,
   valueIn,
 } from '@test/support/placeos-client-kit';
@@ -306,6 +307,49 @@ describe('PlaceOsClient discovery scope', () => {
     for (const system of update.current.systems.values()) {
       for (const moduleId of system.modules)
         expect(update.current.modules.has(moduleId)).toBe(true);
+    }
+  });
+});
+
+describe('PlaceOsClient topology polls', () => {
+  it('keeps the same topology while PlaceOS lists nothing new, and the unchanged models of a changed one', async () => {
+    const sim = await startSimulator({ seed: 12 });
+    const proxy = await startRecordingProxy(sim.url);
+    const client = new PlaceOsClient(
+      simClientOptions(sim, capturingLogger('warn').logger, {
+        url: proxy.url,
+        topologyPollMs: 50,
+        // Pages of five systems: a change re-reads its own page only.
+        pageSize: 5,
+      }),
+    );
+    const systemListings = () =>
+      proxy.hosts.filter((h) => h.startsWith('GET /api/engine/v2/systems ')).length;
+    try {
+      await client.start();
+      expect(await client.whenSynced(20_000)).toBe(true);
+      const first = client.topology;
+      const listed = systemListings();
+      await waitFor(() => systemListings() >= listed + 3, 'three more polls');
+      // Nothing changed: no page was parsed into new models, so no new topology was made.
+      expect(client.topology).toBe(first);
+
+      const ids = [...first.systems.keys()];
+      expect(ids.length).toBeGreaterThan(10);
+      const [moved, untouched] = [ids[0], ids[ids.length - 1]];
+      const zone = sim.world.addZone({ name: 'New zone', tags: ['area'] });
+      sim.world.setSystemZones(moved, [...first.systems.get(moved)!.zones, zone]);
+      await waitFor(
+        () => client.topology.systems.get(moved)?.zones.includes(zone),
+        'the changed system',
+      );
+      expect(client.topology).not.toBe(first);
+      expect(client.topology.systems.get(moved)).not.toBe(first.systems.get(moved));
+      expect(client.topology.systems.get(untouched)).toBe(first.systems.get(untouched));
+    } finally {
+      await client.stop();
+      await proxy.close();
+      await sim.close();
     }
   });
 });

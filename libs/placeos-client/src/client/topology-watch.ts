@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { type ModuleSlot, Topology } from '../model/topology';
 import type { TopologyUpdate } from '../model/topology-change';
 import type { RestClient } from '../rest/rest-client';
-import { discoverTopology } from '../topology/discovery';
+import { DiscoveryMemo, discoverTopology } from '../topology/discovery';
 import { diffTopologySteps } from '../topology/topology-diff';
 import { type BackoffOptions, backoffDelay, sleep } from '../util/backoff';
 import { errorMessage } from '../util/error-message';
@@ -46,6 +46,8 @@ export class TopologyWatch {
   /** Aborted to cut the poll's wait short (a lookup changed). */
   private pollWait = new AbortController();
   private isDiscovered = false;
+  /** The pages of the last read: an unchanged portfolio is neither parsed nor diffed again. */
+  private readonly memo = new DiscoveryMemo();
 
   constructor(private readonly options: TopologyWatchOptions) {}
 
@@ -122,8 +124,8 @@ export class TopologyWatch {
   }
 
   private discover(): Promise<Topology> {
-    const { rest, zones, logger } = this.options;
-    return discoverTopology(rest, { zones }, logger);
+    const { rest, zones } = this.options;
+    return discoverTopology(rest, { zones }, this.memo);
   }
 
   /** Tells the listeners, then hands the topology on to move the bindings. */

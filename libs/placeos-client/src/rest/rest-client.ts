@@ -1,4 +1,5 @@
 import { placeOsErrorText } from './error-body';
+import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Logger } from 'pino';
@@ -7,6 +8,15 @@ import { PlaceOsAuthError, PlaceOsResponseError } from '../auth/placeos-auth-err
 import { type BackoffOptions, backoffDelay, sleep } from '../util/backoff';
 import { Semaphore } from '../util/semaphore';
 import { httpRequest } from './http-request';
+import type { ListingMemo, MemoPage } from './listing-memo';
+
+/** A page as read: parsed, or `unchanged` when its body matched the digest it was read with. */
+interface PageRead {
+  body?: unknown;
+  unchanged?: true;
+  digest?: string;
+  totalCount?: number;
+}
 
 /** Where and how the REST client talks to PlaceOS. */
 export interface RestClientOptions {
@@ -63,12 +73,22 @@ export class RestClient {
     path: string,
     query: Record<string, string> = {},
   ): Promise<{ body: unknown; totalCount?: number }> {
+    const read = await this.read(path, query);
+    return { body: read.body, totalCount: read.totalCount };
+  }
+
+  /** `digest` given: the body is digested, and not parsed when it matches (`unchanged`). */
+  private async read(
+    path: string,
+    query: Record<string, string>,
+    digest?: string | null,
+  ): Promise<PageRead> {
     const url = new URL(`/api/engine/v2${path}`, this.options.baseUrl);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     const route = `GET ${url.pathname}`;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.semaphore.run(() => this.attempt(url, route));
+        return await this.semaphore.run(() => this.attempt(url, route, digest));
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
         if (failure instanceof PlaceOsNotFoundError || this.options.signal.aborted) throw failure;
@@ -85,43 +105,86 @@ export class RestClient {
   }
 
   /**
-   * Every item of an index route. Paging is done by `offset += page.length` until
-   * `X-Total-Count` is reached, an empty page arrives, or a page brings nothing new; `Link` is
-   * not trusted (older PlaceOS skipped a row per page). Items are de-duplicated by `id`.
+   * Every item of an index route that `parse` can read. Paging is done by `offset +=
+   * page.length` until `X-Total-Count` is reached, an empty page arrives, or a page brings
+   * nothing new; `Link` is not trusted (older PlaceOS skipped a row per page). Items are
+   * de-duplicated by `id`. With a memo, a page whose body has not changed since the last read
+   * gives the items made of it then, without being parsed again.
    */
-  async listAll(path: string, query: Record<string, string> = {}): Promise<unknown[]> {
-    const items = new Map<string, unknown>();
+  async listAll<T extends { id: string }>(
+    path: string,
+    query: Record<string, string>,
+    parse: (raw: unknown) => T | undefined,
+    memo?: ListingMemo<T>,
+  ): Promise<T[]> {
+    const listing = `${path}?${new URLSearchParams(query).toString()}`;
+    const items = new Map<string, T>();
+    const seen = new Set<string>();
+    const pages: MemoPage<T>[] = [];
+    let changed = 0;
     let offset = 0;
     while (offset <= MAX_OFFSET) {
-      const page = await this.getJson(path, {
-        ...query,
-        limit: String(this.options.pageSize),
-        offset: String(offset),
-      });
-      if (!Array.isArray(page.body)) {
-        throw new PlaceOsResponseError(`GET ${path}`, 200, 'index response is not an array');
+      const known = memo?.page(listing, pages.length);
+      const read = await this.read(
+        path,
+        { ...query, limit: String(this.options.pageSize), offset: String(offset) },
+        memo ? (known?.digest ?? null) : undefined,
+      );
+      let page: MemoPage<T>;
+      if (read.unchanged && known) {
+        page = known;
+      } else {
+        page = this.readPage(path, read.body, parse, read.digest ?? '');
+        changed++;
       }
-      if (page.body.length === 0) break;
+      pages.push(page);
+      if (page.ids.length === 0) break;
       let fresh = 0;
-      for (const item of page.body) {
-        const id = idOf(item);
-        if (id === undefined) {
-          this.options.logger.warn({ route: path }, 'PlaceOS listed an item without an id');
-          continue;
-        }
-        if (!items.has(id)) fresh++;
-        items.set(id, item);
+      for (const id of page.ids) {
+        if (!seen.has(id)) fresh++;
+        seen.add(id);
       }
-      offset += page.body.length;
-      if (page.totalCount !== undefined && offset >= page.totalCount) break;
-      if (page.totalCount === undefined && page.body.length < this.options.pageSize) break;
+      for (const item of page.items) items.set(item.id, item);
+      offset += page.ids.length;
+      if (read.totalCount !== undefined && offset >= read.totalCount) break;
+      if (read.totalCount === undefined && page.ids.length < this.options.pageSize) break;
       // A server that ignores `offset` would otherwise be paged forever.
       if (fresh === 0) break;
     }
+    memo?.record(listing, pages, changed);
     return [...items.values()];
   }
 
-  private async attempt(url: URL, route: string): Promise<{ body: unknown; totalCount?: number }> {
+  private readPage<T>(
+    path: string,
+    body: unknown,
+    parse: (raw: unknown) => T | undefined,
+    digest: string,
+  ): MemoPage<T> {
+    if (!Array.isArray(body)) {
+      throw new PlaceOsResponseError(`GET ${path}`, 200, 'index response is not an array');
+    }
+    const ids: string[] = [];
+    const items: T[] = [];
+    for (const raw of body) {
+      const id = idOf(raw);
+      if (id === undefined) {
+        this.options.logger.warn({ route: path }, 'PlaceOS listed an item without an id');
+        continue;
+      }
+      ids.push(id);
+      const item = parse(raw);
+      if (item) items.push(item);
+      else
+        this.options.logger.warn(
+          { route: path },
+          'PlaceOS listed an item that could not be read; skipped',
+        );
+    }
+    return { digest, ids, items };
+  }
+
+  private async attempt(url: URL, route: string, digestWith?: string | null): Promise<PageRead> {
     const headers = await this.options.credentials.headers(this.options.signal);
     if (this.options.hostHeader) headers.host = this.options.hostHeader;
     const response = await httpRequest(url, {
@@ -144,20 +207,24 @@ export class RestClient {
     if (response.status < 200 || response.status >= 300) {
       throw new PlaceOsResponseError(route, response.status, 'unexpected status');
     }
+    const total = Number(response.headers['x-total-count']);
+    const totalCount =
+      response.headers['x-total-count'] !== undefined && Number.isSafeInteger(total) && total >= 0
+        ? total
+        : undefined;
+    const digest =
+      digestWith === undefined
+        ? undefined
+        : createHash('sha256').update(response.body).digest('base64');
+    if (digest !== undefined && digest === digestWith)
+      return { unchanged: true, digest, totalCount };
     let body: unknown;
     try {
       body = JSON.parse(response.body);
     } catch {
       throw new PlaceOsResponseError(route, response.status, 'body is not valid JSON (truncated?)');
     }
-    const total = Number(response.headers['x-total-count']);
-    return {
-      body,
-      totalCount:
-        response.headers['x-total-count'] !== undefined && Number.isSafeInteger(total) && total >= 0
-          ? total
-          : undefined,
-    };
+    return { body, digest, totalCount };
   }
 }
 

@@ -1,8 +1,32 @@
-import type { Logger } from 'pino';
 import type { PlaceDriver, PlaceModule, PlaceSystem, PlaceZone } from '../model/place-models';
 import { Topology } from '../model/topology';
+import { ListingMemo } from '../rest/listing-memo';
 import { parseDriver, parseModule, parseSystem, parseZone } from '../rest/model-parsers';
 import type { RestClient } from '../rest/rest-client';
+
+/**
+ * What discovery remembers between reads: the pages of every listing, and the topology made of
+ * them, given back as it is when no page changed.
+ */
+export class DiscoveryMemo {
+  readonly systems = new ListingMemo<PlaceSystem>();
+  readonly modules = new ListingMemo<PlaceModule>();
+  readonly zones = new ListingMemo<PlaceZone>();
+  readonly drivers = new ListingMemo<PlaceDriver>();
+  last?: Topology;
+
+  beginRound(): void {
+    for (const memo of this.all()) memo.beginRound();
+  }
+
+  get changed(): boolean {
+    return this.all().some((memo) => memo.changed > 0);
+  }
+
+  private all(): Pick<ListingMemo<unknown>, 'beginRound' | 'changed'>[] {
+    return [this.systems, this.modules, this.zones, this.drivers];
+  }
+}
 
 /**
  * Which systems the bridge publishes. Not narrowed by shard: every replica reads the whole
@@ -20,14 +44,17 @@ export interface DiscoveryScope {
 export async function discoverTopology(
   rest: RestClient,
   scope: DiscoveryScope,
-  logger: Logger,
+  memo: DiscoveryMemo = new DiscoveryMemo(),
 ): Promise<Topology> {
-  const systems = await listSystems(rest, scope, logger);
+  memo.beginRound();
+  const systems = await listSystems(rest, scope, memo);
   const [modules, zones, drivers] = await Promise.all([
-    listModules(rest, scope, systems, logger),
-    listAllParsed(rest, '/zones', parseZone, logger),
-    listAllParsed(rest, '/drivers', parseDriver, logger),
+    listModules(rest, scope, systems, memo),
+    listAllParsed(rest, '/zones', parseZone, memo.zones),
+    listAllParsed(rest, '/drivers', parseDriver, memo.drivers),
   ]);
+  // Nothing PlaceOS listed differs from the last read: the same topology, and a diff of nothing.
+  if (memo.last && !memo.changed) return memo.last;
   const usedModules = new Map<string, PlaceModule>();
   const usedZones = new Map<string, PlaceZone>();
   for (const system of systems.values()) {
@@ -45,23 +72,24 @@ export async function discoverTopology(
     const driver = drivers.get(module.driverId);
     if (driver) usedDrivers.set(driver.id, driver);
   }
-  return new Topology(systems, usedZones, usedModules, usedDrivers);
+  memo.last = new Topology(systems, usedZones, usedModules, usedDrivers);
+  return memo.last;
 }
 
 async function listSystems(
   rest: RestClient,
   scope: DiscoveryScope,
-  logger: Logger,
+  memo: DiscoveryMemo,
 ): Promise<Map<string, PlaceSystem>> {
   let systems: Map<string, PlaceSystem>;
   if (scope.zones.length === 0) {
-    systems = await listAllParsed(rest, '/systems', parseSystem, logger);
+    systems = await listAllParsed(rest, '/systems', parseSystem, memo.systems);
   } else {
     systems = new Map();
     // `zone_id=a,b` means "in all of them"; scope means "in any", so one listing per zone.
     const perZone = await Promise.all(
       scope.zones.map((zone) =>
-        listAllParsed(rest, '/systems', parseSystem, logger, { zone_id: zone }),
+        listAllParsed(rest, '/systems', parseSystem, memo.systems, { zone_id: zone }),
       ),
     );
     for (const listing of perZone) for (const [id, system] of listing) systems.set(id, system);
@@ -73,17 +101,17 @@ async function listModules(
   rest: RestClient,
   scope: DiscoveryScope,
   systems: Map<string, PlaceSystem>,
-  logger: Logger,
+  memo: DiscoveryMemo,
 ): Promise<Map<string, PlaceModule>> {
   if (scope.zones.length === 0) {
     // Paging through every module costs total/pageSize requests, fewer than one per system.
-    return listAllParsed(rest, '/modules', parseModule, logger);
+    return listAllParsed(rest, '/modules', parseModule, memo.modules);
   }
   // A zone subset: ask per system rather than page through every module of the installation.
   const modules = new Map<string, PlaceModule>();
   await Promise.all(
     [...systems.keys()].map(async (systemId) => {
-      const listing = await listAllParsed(rest, '/modules', parseModule, logger, {
+      const listing = await listAllParsed(rest, '/modules', parseModule, memo.modules, {
         control_system_id: systemId,
       });
       for (const [id, module] of listing) modules.set(id, module);
@@ -96,14 +124,10 @@ async function listAllParsed<T extends { id: string }>(
   rest: RestClient,
   path: string,
   parse: (raw: unknown) => T | undefined,
-  logger: Logger,
+  memo: ListingMemo<T>,
   query: Record<string, string> = {},
 ): Promise<Map<string, T>> {
   const result = new Map<string, T>();
-  for (const raw of await rest.listAll(path, query)) {
-    const item = parse(raw);
-    if (item) result.set(item.id, item);
-    else logger.warn({ route: path }, 'PlaceOS listed an item that could not be read; skipped');
-  }
+  for (const item of await rest.listAll(path, query, parse, memo)) result.set(item.id, item);
   return result;
 }

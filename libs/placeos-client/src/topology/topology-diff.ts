@@ -28,6 +28,7 @@ export function* diffTopologySteps(
   current: Topology,
 ): Generator<void, TopologyChange[]> {
   const changes: TopologyChange[] = [];
+  if (previous === current) return changes;
   const before = yield* indexUsage(previous);
   const after = yield* indexUsage(current);
   yield* diffSystems(previous, current, changes);
@@ -53,6 +54,8 @@ function* diffSystems(
       changes.push({ kind: 'system-added', id, systemIds: [id] });
       continue;
     }
+    // The same object: read from a page that had not changed.
+    if (before === after) continue;
     if (!sameList(before.zones, after.zones)) {
       changes.push({ kind: 'system-rezoned', id, systemIds: [id] });
     }
@@ -96,6 +99,7 @@ function* diffModules(
     if (++compared % MODELS_PER_STEP === 0) yield;
     const before = previous.modules.get(id);
     if (!before) continue; // reported as module-added by the systems that list it
+    if (before === after) continue;
     const systemIds = union(usedBefore.get(id), usedAfter.get(id));
     if (resolvedModuleName(before) !== resolvedModuleName(after)) {
       changes.push({ kind: 'module-renamed', id, systemIds });
@@ -138,7 +142,10 @@ function diffSimple(
     const old = before.get(id);
     if (!old) {
       changes.push({ kind: `${kind}-added`, id, systemIds: union(usedAfter.get(id)) });
-    } else if (old.updatedAt !== model.updatedAt || rawText(old) !== rawText(model)) {
+    } else if (
+      old !== model &&
+      (old.updatedAt !== model.updatedAt || rawText(old) !== rawText(model))
+    ) {
       changes.push({
         kind: `${kind}-changed`,
         id,
