@@ -23,6 +23,7 @@ import {
   SubjectSet,
 } from '@app/privacy';
 import { TopicMapper } from '@app/topics';
+import { TYPICAL_VALUE } from './support/privacy-chain';
 import { TWENTY_RULES } from './support/twenty-rules';
 
 const TOPIC =
@@ -88,17 +89,7 @@ const plain: JsonValue = {
   private: false,
 };
 // A typical state value: ~200 bytes, one personal field.
-const typical: JsonValue = {
-  status: 'occupied',
-  title: 'Weekly sync',
-  host: 'alice.smith@example.com',
-  level: 'zone-lvl3',
-  since: 1732500000,
-  people: 4,
-  booked: true,
-  source: 'calendar',
-  tags: ['video', 'large'],
-};
+const typical: JsonValue = TYPICAL_VALUE;
 
 measure(`20 rules, booking: ${sample.applied.length} rules act on 7 leaves`, 100_000, () => {
   ruleSet.apply(TOPIC, BOOKING, TARGET);

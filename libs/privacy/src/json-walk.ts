@@ -36,11 +36,23 @@ export function mapStringLeaves(value: JsonValue, edit: LeafEdit, depth = 0): Js
   if (typeof value === 'string') return edit(value);
   if (value === null || typeof value !== 'object') return value;
   const next = enter(depth);
+  return mapChildren(value, (child) => mapStringLeaves(child, edit, next));
+}
+
+/**
+ * Copy-on-write over a container's children: `map` gives each child's value (the same one when
+ * it leaves the child alone), and only a container with a changed child is copied. Every walker
+ * that rewrites JSON goes through here.
+ */
+export function mapChildren(
+  value: JsonValue[] | JsonObject,
+  map: (child: JsonValue, key: number | string) => JsonValue,
+): JsonValue {
   if (Array.isArray(value)) {
     let copy: JsonValue[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const child = value[i];
-      const mapped = mapStringLeaves(child, edit, next);
+      const mapped = map(child, i);
       if (!Object.is(mapped, child)) {
         copy ??= value.slice();
         copy[i] = mapped;
@@ -51,7 +63,7 @@ export function mapStringLeaves(value: JsonValue, edit: LeafEdit, depth = 0): Js
   let copy: JsonObject | undefined;
   for (const key of Object.keys(value)) {
     const child = value[key];
-    const mapped = mapStringLeaves(child, edit, next);
+    const mapped = map(child, key);
     if (!Object.is(mapped, child)) {
       copy ??= { ...value };
       setMember(copy, key, mapped);

@@ -1,5 +1,5 @@
-import type { JsonObject, JsonValue } from '@app/json';
-import { enter, mapStringLeaves, setMember, someStringLeaf } from './json-walk';
+import type { JsonValue } from '@app/json';
+import { enter, mapChildren, mapStringLeaves, someStringLeaf } from './json-walk';
 import type { KeyPath } from './key-path';
 
 /** A trie of key paths; walking a value with it visits every selected node exactly once. */
@@ -108,32 +108,10 @@ function mapSelected(
   }
   if (value === null || typeof value !== 'object') return value;
   const next = enter(depth);
-  if (Array.isArray(value)) {
-    let copy: JsonValue[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const states2 = childStates(states, i);
-      if (states2.length === 0) continue;
-      const child = value[i];
-      const mapped = mapSelected(child, states2, edit, editNonStrings, next);
-      if (!Object.is(mapped, child)) {
-        copy ??= value.slice();
-        copy[i] = mapped;
-      }
-    }
-    return copy ?? value;
-  }
-  let copy: JsonObject | undefined;
-  for (const key of Object.keys(value)) {
-    const states2 = childStates(states, key);
-    if (states2.length === 0) continue;
-    const child = value[key];
-    const mapped = mapSelected(child, states2, edit, editNonStrings, next);
-    if (!Object.is(mapped, child)) {
-      copy ??= { ...value };
-      setMember(copy, key, mapped);
-    }
-  }
-  return copy ?? value;
+  return mapChildren(value, (child, key) => {
+    const selected = childStates(states, key);
+    return selected.length === 0 ? child : mapSelected(child, selected, edit, editNonStrings, next);
+  });
 }
 
 function someSelected(
