@@ -11,7 +11,7 @@
 // (BENCH_LATENCY_SECONDS each, default 10). Then the privacy chain alone, in this process.
 // For profiling: BENCH_SUBJECTS ("bare bridge"), BENCH_BRIDGE_NODE_OPTIONS (e.g. "--cpu-prof"),
 // BENCH_BRIDGE_STDOUT=<file> (with "--trace-gc"; the container run writes <file>.container).
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -347,7 +347,7 @@ async function main(): Promise<void> {
     await broker.stop();
   }
   const chain = measurePrivacyChainAsBuilt();
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, mosquitto (${broker.kind})`;
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${brokerVersion(broker)}`;
   const complete = Object.values(runs).every((r) => r.bare && r.bridge);
   if (!complete) {
     console.log(JSON.stringify(runs, (k, v: unknown) => (k === 'samples' ? undefined : v), 2));
@@ -391,6 +391,13 @@ async function main(): Promise<void> {
       latencyPlotSvg(`End-to-end latency by percentile (${date})`, series),
     );
   }
+}
+
+/** `mosquitto version 2.0.11` as the binary prints it in its usage text. */
+function brokerVersion(broker: TestBroker): string {
+  if (broker.kind !== 'mosquitto') return broker.kind;
+  const usage = spawnSync('mosquitto', ['-h'], { encoding: 'utf8' }).stdout ?? '';
+  return /mosquitto version [\w.]+/.exec(usage)?.[0] ?? 'mosquitto';
 }
 
 main().catch((error: unknown) => {
