@@ -352,4 +352,27 @@ describe('PlaceOsClient topology polls', () => {
       await sim.close();
     }
   });
+
+  it('does not lose a change it read in a poll that failed part way', async () => {
+    const sim = await startSimulator({ seed: 13 });
+    const client = new PlaceOsClient(
+      simClientOptions(sim, capturingLogger('error').logger, { topologyPollMs: 50, pageSize: 5 }),
+    );
+    try {
+      await client.start();
+      expect(await client.whenSynced(20_000)).toBe(true);
+      const [moved] = [...client.topology.systems.keys()];
+      // Every poll for a while reads the systems (and so the change) and then fails on modules.
+      sim.world.injectFault({ pathPrefix: '/api/engine/v2/modules', kind: 'status500', times: 12 });
+      const zone = sim.world.addZone({ name: 'Zone seen mid-failure', tags: ['area'] });
+      sim.world.setSystemZones(moved, [...client.topology.systems.get(moved)!.zones, zone]);
+      await waitFor(
+        () => client.topology.systems.get(moved)?.zones.includes(zone),
+        'the change once a poll completes',
+      );
+    } finally {
+      await client.stop();
+      await sim.close();
+    }
+  });
 });

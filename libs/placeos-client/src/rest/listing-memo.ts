@@ -15,25 +15,38 @@ export interface MemoPage<T> {
  * listing (route and query), only the pages of the latest read of it.
  */
 export class ListingMemo<T> {
-  private readonly listings = new Map<string, MemoPage<T>[]>();
+  /** The listings of the last complete round: what a new round's pages are compared with. */
+  private previous = new Map<string, MemoPage<T>[]>();
+  /** The listings read so far in this round. */
+  private current = new Map<string, MemoPage<T>[]>();
   private changedPages = 0;
 
-  /** Pages read since `beginRound` that were new or differed from the last read. */
+  /** Pages read in this round that were new or differed from the last complete round. */
   get changed(): number {
     return this.changedPages;
   }
 
   beginRound(): void {
+    this.current = new Map();
     this.changedPages = 0;
   }
 
-  page(listing: string, index: number): MemoPage<T> | undefined {
-    return this.listings.get(listing)?.[index];
+  /**
+   * The round read everything: its pages become the reference. A round that failed part way
+   * leaves the reference as it was, so what it read counts as changed again next time; and a
+   * listing no longer read (a removed system's) drops out.
+   */
+  endRound(): void {
+    this.previous = this.current;
   }
 
-  /** Records the listing's pages as read now (a shorter listing forgets the pages past its end). */
+  page(listing: string, index: number): MemoPage<T> | undefined {
+    return this.previous.get(listing)?.[index];
+  }
+
+  /** Records the listing's pages as read in this round. */
   record(listing: string, pages: MemoPage<T>[], changed: number): void {
-    this.listings.set(listing, pages);
+    this.current.set(listing, pages);
     this.changedPages += changed;
   }
 }

@@ -13,17 +13,28 @@ export class DiscoveryMemo {
   readonly modules = new ListingMemo<PlaceModule>();
   readonly zones = new ListingMemo<PlaceZone>();
   readonly drivers = new ListingMemo<PlaceDriver>();
-  last?: Topology;
+  private lastTopology?: Topology;
+
+  /** The topology of the last complete read. */
+  get last(): Topology | undefined {
+    return this.lastTopology;
+  }
 
   beginRound(): void {
     for (const memo of this.all()) memo.beginRound();
+  }
+
+  /** Every listing was read: the topology made of them is the new reference. */
+  endRound(topology: Topology): void {
+    for (const memo of this.all()) memo.endRound();
+    this.lastTopology = topology;
   }
 
   get changed(): boolean {
     return this.all().some((memo) => memo.changed > 0);
   }
 
-  private all(): Pick<ListingMemo<unknown>, 'beginRound' | 'changed'>[] {
+  private all(): Pick<ListingMemo<unknown>, 'beginRound' | 'endRound' | 'changed'>[] {
     return [this.systems, this.modules, this.zones, this.drivers];
   }
 }
@@ -55,6 +66,18 @@ export async function discoverTopology(
   ]);
   // Nothing PlaceOS listed differs from the last read: the same topology, and a diff of nothing.
   if (memo.last && !memo.changed) return memo.last;
+  const topology = buildTopology(systems, modules, zones, drivers);
+  memo.endRound(topology);
+  return topology;
+}
+
+/** The systems in scope with only the modules, zones and drivers they use. */
+function buildTopology(
+  systems: Map<string, PlaceSystem>,
+  modules: Map<string, PlaceModule>,
+  zones: Map<string, PlaceZone>,
+  drivers: Map<string, PlaceDriver>,
+): Topology {
   const usedModules = new Map<string, PlaceModule>();
   const usedZones = new Map<string, PlaceZone>();
   for (const system of systems.values()) {
@@ -72,8 +95,7 @@ export async function discoverTopology(
     const driver = drivers.get(module.driverId);
     if (driver) usedDrivers.set(driver.id, driver);
   }
-  memo.last = new Topology(systems, usedZones, usedModules, usedDrivers);
-  return memo.last;
+  return new Topology(systems, usedZones, usedModules, usedDrivers);
 }
 
 async function listSystems(
